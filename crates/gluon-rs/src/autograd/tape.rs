@@ -1,0 +1,326 @@
+//! The recorded graph and the backward pass.
+//!
+//! Each array produced by a recorded operation holds an [`Node`]: the operation's inputs and
+//! its gradient rule. There is no global tape: the graph is reachable only from the arrays
+//! that hold it, so it is freed as soon as they are dropped, and `backward` frees the
+//! saved inputs eagerly unless asked to retain them. A training loop therefore cannot grow
+//! memory, which [`live_nodes`] lets a test confirm.
+
+use crate::autograd::scope::set_recording;
+use crate::error::{Error, Result};
+use crate::nd::NDArray;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// How `backward` writes a variable's gradient buffer, as MXNet's `grad_req`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GradReq {
+    /// Each backward overwrites the buffer.
+    Write,
+    /// Each backward adds to the buffer; the caller clears it.
+    Add,
+    /// No gradient is computed.
+    Null,
+}
+
+impl GradReq {
+    /// Parses MXNet's names `"write"`, `"add"` and `"null"`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for any other name.
+    pub fn parse(name: &str) -> Result<GradReq> {
+        match name {
+            "write" => Ok(GradReq::Write),
+            "add" => Ok(GradReq::Add),
+            "null" => Ok(GradReq::Null),
+            other => Err(Error::config(
+                "grad_req",
+                format!("'{other}' is not one of write, add, null"),
+            )),
+        }
+    }
+}
+
+/// A variable's gradient buffer and bookkeeping.
+pub(crate) struct GradSlot {
+    pub(crate) req: GradReq,
+    pub(crate) buffer: NDArray,
+    /// Written by a backward pass since the optimizer last consumed it.
+    pub(crate) fresh: bool,
+    /// The length of axis 0 of the head that the last backward started from.
+    pub(crate) batch_size: Option<usize>,
+}
+
+impl GradSlot {
+    pub(crate) fn new(buffer: NDArray, req: GradReq) -> GradSlot {
+        GradSlot {
+            req,
+            buffer,
+            fresh: false,
+            batch_size: None,
+        }
+    }
+}
+
+/// What a gradient rule is given: the op's inputs, its output and the output's gradient.
+pub(crate) struct Backward<'a> {
+    pub(crate) inputs: &'a [NDArray],
+    pub(crate) output: &'a NDArray,
+    pub(crate) grad: &'a NDArray,
+}
+
+impl Backward<'_> {
+    pub(crate) fn input(&self, index: usize) -> &NDArray {
+        &self.inputs[index]
+    }
+}
+
+/// A gradient rule: the gradient of each input (None where it gets none).
+pub(crate) trait GradFn:
+    Fn(&Backward) -> Vec<Option<NDArray>> + Send + Sync + 'static
+{
+}
+
+impl<T> GradFn for T where T: Fn(&Backward) -> Vec<Option<NDArray>> + Send + Sync + 'static {}
+
+static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
+
+/// The number of recorded graph nodes alive in the process, for leak tests.
+pub fn live_nodes() -> usize {
+    LIVE_NODES.load(Ordering::Relaxed)
+}
+
+pub(crate) struct Node {
+    /// `None` once a backward pass has freed the graph.
+    body: Mutex<Option<NodeBody>>,
+}
+
+struct NodeBody {
+    inputs: Vec<NDArray>,
+    rule: Box<dyn GradFn>,
+}
+
+impl Node {
+    pub(crate) fn new(inputs: Vec<NDArray>, rule: Box<dyn GradFn>) -> Node {
+        LIVE_NODES.fetch_add(1, Ordering::Relaxed);
+        Node {
+            body: Mutex::new(Some(NodeBody { inputs, rule })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<NodeBody>> {
+        self.body
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn key(array: &NDArray) -> usize {
+    std::sync::Arc::as_ptr(&array.cell) as usize
+}
+
+const NOT_RECORDED: &str = "the array is not part of a recorded graph: compute it inside \
+    autograd::record, from an array with attach_grad, before calling backward";
+const FREED: &str = "the graph was already freed by an earlier backward; pass \
+    retain_graph = true to the first backward to differentiate twice";
+
+/// The arrays computed by recorded ops that the heads depend on, in an order where every
+/// array comes after all arrays it was computed from.
+fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
+    let mut order = Vec::new();
+    let mut visited = std::collections::HashSet::new();
+    // Iterative depth-first search; the flag marks the second visit (children done).
+    let mut stack: Vec<(NDArray, bool)> = heads.iter().map(|&h| (h.clone(), false)).collect();
+    while let Some((array, children_done)) = stack.pop() {
+        if children_done {
+            order.push(array);
+            continue;
+        }
+        if !visited.insert(key(&array)) {
+            continue;
+        }
+        let node = array
+            .cell
+            .node
+            .clone()
+            .expect("only recorded arrays are pushed");
+        let inputs: Vec<NDArray> = {
+            let body = node.lock();
+            let body = body.as_ref().ok_or_else(|| Error::Autograd(FREED.into()))?;
+            body.inputs.clone()
+        };
+        stack.push((array, true));
+        for input in inputs {
+            if input.cell.node.is_some() && !input.is_variable() && !visited.contains(&key(&input))
+            {
+                stack.push((input, false));
+            }
+        }
+    }
+    Ok(order)
+}
+
+fn accumulate(map: &mut HashMap<usize, (NDArray, NDArray)>, target: &NDArray, grad: NDArray) {
+    match map.get_mut(&key(target)) {
+        Some((_, total)) => *total = &*total + &grad,
+        None => {
+            map.insert(key(target), (target.clone(), grad));
+        }
+    }
+}
+
+/// Computes the gradients of `heads` with respect to every variable they depend on, as
+/// `autograd.backward`. `head_grads` defaults to ones of each head's shape.
+///
+/// # Errors
+///
+/// [`Error::Autograd`] when a head was not recorded, when the graph was freed by an earlier
+/// backward, or when a head gradient's shape differs from its head's.
+pub fn backward(
+    heads: &[&NDArray],
+    head_grads: Option<&[NDArray]>,
+    retain_graph: bool,
+) -> Result<()> {
+    for (index, head) in heads.iter().enumerate() {
+        if head.cell.node.is_none() {
+            return Err(Error::Autograd(NOT_RECORDED.into()));
+        }
+        if let Some(grad) = head_grads.and_then(|grads| grads.get(index)) {
+            if grad.shape() != head.shape() {
+                return Err(Error::Autograd(format!(
+                    "head gradient of shape {:?} does not match the head's shape {:?}",
+                    grad.shape(),
+                    head.shape()
+                )));
+            }
+        }
+    }
+    let order = topological_order(heads)?;
+
+    let previous = set_recording(false);
+    let result = run_rules(heads, head_grads, &order, retain_graph);
+    set_recording(previous);
+    let leaves = result?;
+
+    let batch_size = heads[0].shape().first().copied().unwrap_or(1);
+    for (leaf, grad) in leaves.into_values() {
+        let mut slot = leaf.grad_slot();
+        let slot = slot.as_mut().expect("a variable has a gradient slot");
+        match slot.req {
+            GradReq::Write => slot.buffer.assign(&grad),
+            GradReq::Add => {
+                let total = &slot.buffer + &grad;
+                slot.buffer.assign(&total);
+            }
+            GradReq::Null => continue,
+        }
+        slot.fresh = true;
+        slot.batch_size = Some(batch_size);
+    }
+    Ok(())
+}
+
+/// Runs every rule in reverse topological order and returns each variable's gradient.
+fn run_rules(
+    heads: &[&NDArray],
+    head_grads: Option<&[NDArray]>,
+    order: &[NDArray],
+    retain_graph: bool,
+) -> Result<HashMap<usize, (NDArray, NDArray)>> {
+    let mut pending: HashMap<usize, (NDArray, NDArray)> = HashMap::new();
+    for (index, &head) in heads.iter().enumerate() {
+        let grad = match head_grads.and_then(|grads| grads.get(index)) {
+            Some(grad) => grad.clone(),
+            None => head.full_like(1.0),
+        };
+        accumulate(&mut pending, head, grad);
+    }
+
+    let mut leaves = HashMap::new();
+    for array in order.iter().rev() {
+        let Some((_, grad)) = pending.remove(&key(array)) else {
+            continue;
+        };
+        let node = array
+            .cell
+            .node
+            .as_ref()
+            .expect("ordered arrays are recorded");
+        let mut body = node.lock();
+        let contents = body.as_ref().ok_or_else(|| Error::Autograd(FREED.into()))?;
+        let input_grads = (contents.rule)(&Backward {
+            inputs: &contents.inputs,
+            output: array,
+            grad: &grad,
+        });
+        for (input, input_grad) in contents.inputs.iter().zip(input_grads) {
+            let Some(input_grad) = input_grad else {
+                continue;
+            };
+            debug_assert_eq!(input_grad.shape(), input.shape(), "gradient shape");
+            if input.is_variable() {
+                accumulate(&mut leaves, input, input_grad);
+            } else if input.cell.node.is_some() {
+                accumulate(&mut pending, input, input_grad);
+            }
+        }
+        if !retain_graph {
+            *body = None;
+        }
+    }
+    Ok(leaves)
+}
+
+impl NDArray {
+    /// Computes the gradient of this array (with a head gradient of ones) with respect to
+    /// every variable it was computed from, and frees the graph.
+    ///
+    /// For a loss of shape `(batch,)` the variables receive the sum over the batch;
+    /// [`Trainer::step`](crate::Trainer::step) divides by the batch size.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Autograd`] when the array was not recorded or its graph was already freed.
+    pub fn backward(&self) -> Result<()> {
+        backward(&[self], None, false)
+    }
+
+    /// [`NDArray::backward`] with an explicit head gradient and the choice to keep the
+    /// graph for a second backward.
+    ///
+    /// # Errors
+    ///
+    /// As [`NDArray::backward`], and when `head_grad`'s shape differs from this array's.
+    pub fn backward_with(&self, head_grad: Option<&NDArray>, retain_graph: bool) -> Result<()> {
+        match head_grad {
+            Some(grad) => backward(&[self], Some(std::slice::from_ref(grad)), retain_graph),
+            None => backward(&[self], None, retain_graph),
+        }
+    }
+
+    /// The length of axis 0 of the array the last backward into this variable started
+    /// from: the number of samples its gradient sums over.
+    pub fn grad_batch_size(&self) -> Option<usize> {
+        self.grad_slot().as_ref().and_then(|slot| slot.batch_size)
+    }
+
+    /// Whether a backward pass wrote this variable's gradient since [`NDArray::mark_grad_used`].
+    pub fn grad_is_fresh(&self) -> bool {
+        self.grad_slot().as_ref().is_some_and(|slot| slot.fresh)
+    }
+
+    /// Marks the gradient as consumed, so the next update can tell it is stale.
+    pub fn mark_grad_used(&self) {
+        if let Some(slot) = self.grad_slot().as_mut() {
+            slot.fresh = false;
+        }
+    }
+}

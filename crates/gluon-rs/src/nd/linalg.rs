@@ -1,0 +1,271 @@
+//! Matrix products: `dot` and `FullyConnected` (`x · Wᵀ + b`).
+
+use super::array::{NDArray, Shape};
+use super::gemm::{matmul, Operand};
+use crate::autograd::tape::Backward;
+
+/// `a · b` for row-major `data` viewed as matrices.
+fn product(
+    a: &NDArray,
+    a_dims: (usize, usize),
+    ta: bool,
+    b: &NDArray,
+    b_dims: (usize, usize),
+    tb: bool,
+) -> NDArray {
+    let (a_data, b_data) = (a.read(), b.read());
+    let (data, m, n) = matmul(
+        Operand {
+            data: &a_data,
+            rows: a_dims.0,
+            cols: a_dims.1,
+            transposed: ta,
+        },
+        Operand {
+            data: &b_data,
+            rows: b_dims.0,
+            cols: b_dims.1,
+            transposed: tb,
+        },
+    );
+    NDArray::from_parts(data, Shape::from_slice(&[m, n]), None)
+}
+
+/// A shape seen as a matrix: 1-D as a row (or column) vector, N-D with all but the last
+/// (first) axis collapsed.
+fn matrix_dims(shape: &[usize], as_left: bool) -> (usize, usize) {
+    match shape.len() {
+        0 => (1, 1),
+        1 if as_left => (1, shape[0]),
+        1 => (shape[0], 1),
+        _ if as_left => (
+            shape[..shape.len() - 1].iter().product(),
+            shape[shape.len() - 1],
+        ),
+        _ => (shape[0], shape[1..].iter().product()),
+    }
+}
+
+/// The matrix product, as `nd.dot(a, b, transpose_a, transpose_b)`. 1-D operands act as
+/// vectors; N-D operands are multiplied over `a`'s last and `b`'s first axis.
+///
+/// ```
+/// use gluon_rs::nd::{self, NDArray};
+///
+/// let a = NDArray::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
+/// let b = NDArray::from_vec(vec![1.0, 0.0, 0.0, 1.0], &[2, 2]);
+/// assert_eq!(nd::dot(&a, &b, true, false).to_vec(), vec![1.0, 3.0, 2.0, 4.0]);
+/// ```
+///
+/// # Panics
+///
+/// If the inner sizes differ (the message names both shapes), or a transpose flag is set
+/// on an operand with more than two axes.
+#[track_caller]
+pub fn dot(a: &NDArray, b: &NDArray, transpose_a: bool, transpose_b: bool) -> NDArray {
+    assert!(
+        (!transpose_a || a.ndim() <= 2) && (!transpose_b || b.ndim() <= 2),
+        "dot: transpose flags need operands of at most 2 axes, got {:?} and {:?}",
+        a.shape(),
+        b.shape()
+    );
+    let a_dims = matrix_dims(a.shape(), true);
+    let b_dims = matrix_dims(b.shape(), false);
+    let (m, k) = if transpose_a {
+        (a_dims.1, a_dims.0)
+    } else {
+        a_dims
+    };
+    let (k2, n) = if transpose_b {
+        (b_dims.1, b_dims.0)
+    } else {
+        b_dims
+    };
+    assert!(
+        k == k2,
+        "dot: inner sizes differ between shapes {:?} and {:?} (transpose_a={transpose_a}, \
+         transpose_b={transpose_b})",
+        a.shape(),
+        b.shape()
+    );
+    let mut out_shape = Shape::new();
+    if a.ndim() >= 2 || transpose_a {
+        if a.ndim() > 2 {
+            out_shape.extend_from_slice(&a.shape()[..a.ndim() - 1]);
+        } else {
+            out_shape.push(m);
+        }
+    }
+    if b.ndim() >= 2 || transpose_b {
+        if b.ndim() > 2 {
+            out_shape.extend_from_slice(&b.shape()[1..]);
+        } else {
+            out_shape.push(n);
+        }
+    }
+    if out_shape.is_empty() {
+        out_shape.push(1);
+    }
+    let data = product(a, a_dims, transpose_a, b, b_dims, transpose_b).to_vec();
+
+    // C = op(A) op(B): dop(A) = G op(B)ᵀ, dop(B) = op(A)ᵀ G, transposed back where needed.
+    NDArray::from_op(data, out_shape, &[a, b], move |c: &Backward| {
+        let (a, b) = (c.input(0), c.input(1));
+        let g = (c.grad, (m, n));
+        let grad_a = if transpose_a {
+            product(b, b_dims, transpose_b, g.0, g.1, true)
+        } else {
+            product(g.0, g.1, false, b, b_dims, !transpose_b)
+        };
+        let grad_b = if transpose_b {
+            product(g.0, g.1, true, a, a_dims, transpose_a)
+        } else {
+            product(a, a_dims, !transpose_a, g.0, g.1, false)
+        };
+        vec![
+            Some(NDArray::from_parts(
+                grad_a.to_vec(),
+                a.cell.shape.clone(),
+                None,
+            )),
+            Some(NDArray::from_parts(
+                grad_b.to_vec(),
+                b.cell.shape.clone(),
+                None,
+            )),
+        ]
+    })
+}
+
+/// `x · Wᵀ + b`, as `nd.FullyConnected`: `weight` is `(units, in_units)` and `bias`
+/// `(units,)`. With `flatten`, `x` of shape `(n, d1, ..., dk)` is read as
+/// `(n, d1·…·dk)` and the result is `(n, units)`; without it, the map applies to the last
+/// axis and the leading axes are kept.
+///
+/// # Shapes
+///
+/// - `x`: `(n, ...)`; `weight`: `(units, in_units)`; `bias`: `(units,)`
+/// - output: `(n, units)` with `flatten`, `(d0, ..., d_{k-1}, units)` without
+///
+/// # Panics
+///
+/// If the input width differs from `in_units` or the bias length from `units`; layers
+/// check this first and return an error instead.
+#[track_caller]
+pub fn fully_connected(
+    x: &NDArray,
+    weight: &NDArray,
+    bias: Option<&NDArray>,
+    flatten: bool,
+) -> NDArray {
+    let shape = x.shape();
+    let (rows, width) = if flatten {
+        (
+            shape.first().copied().unwrap_or(1),
+            shape.iter().skip(1).product(),
+        )
+    } else {
+        (
+            shape[..shape.len().saturating_sub(1)].iter().product(),
+            shape.last().copied().unwrap_or(1),
+        )
+    };
+    let (units, in_units) = (
+        weight.shape()[0],
+        weight.shape().get(1).copied().unwrap_or(1),
+    );
+    assert!(
+        width == in_units && weight.ndim() == 2,
+        "FullyConnected: input of shape {:?} has width {width}, but the weight of shape {:?} \
+         expects {in_units}",
+        shape,
+        weight.shape()
+    );
+    if let Some(bias) = bias {
+        assert!(
+            bias.size() == units,
+            "FullyConnected: bias of shape {:?} does not match {units} units",
+            bias.shape()
+        );
+    }
+    let mut data = product(x, (rows, width), false, weight, (units, in_units), true).to_vec();
+    if let Some(bias) = bias {
+        let bias = bias.read();
+        data.chunks_mut(units)
+            .for_each(|row| row.iter_mut().zip(bias.iter()).for_each(|(y, b)| *y += b));
+    }
+    let out_shape: Shape = if flatten {
+        Shape::from_slice(&[rows, units])
+    } else {
+        let mut s = Shape::from_slice(&shape[..shape.len().saturating_sub(1)]);
+        s.push(units);
+        s
+    };
+    let inputs: Vec<&NDArray> = match bias {
+        Some(bias) => vec![x, weight, bias],
+        None => vec![x, weight],
+    };
+
+    // y = x Wᵀ + b: dx = G W, dW = Gᵀ x, db = column sums of G.
+    NDArray::from_op(data, out_shape, &inputs, move |c: &Backward| {
+        let (x, weight) = (c.input(0), c.input(1));
+        let grad_x = product(c.grad, (rows, units), false, weight, (units, width), false);
+        let grad_w = product(c.grad, (rows, units), true, x, (rows, width), false);
+        let mut grads = vec![
+            Some(NDArray::from_parts(
+                grad_x.to_vec(),
+                x.cell.shape.clone(),
+                None,
+            )),
+            Some(NDArray::from_parts(
+                grad_w.to_vec(),
+                weight.cell.shape.clone(),
+                None,
+            )),
+        ];
+        if c.inputs.len() == 3 {
+            let mut grad_b = vec![0.0; units];
+            for row in c.grad.read().chunks(units) {
+                grad_b
+                    .iter_mut()
+                    .zip(row)
+                    .for_each(|(total, g)| *total += g);
+            }
+            grads.push(Some(NDArray::from_parts(
+                grad_b,
+                c.input(2).cell.shape.clone(),
+                None,
+            )));
+        }
+        grads
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fully_connected_matches_the_spec_example() {
+        // Spec 1.10: x=[[1,1,1],[0,1,0]], W=[[1,2,3],[4,5,6]], b=[10,20] -> [[16,35],[12,25]].
+        let x = NDArray::from_vec(vec![1.0, 1.0, 1.0, 0.0, 1.0, 0.0], &[2, 3]);
+        let w = NDArray::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+        let b = NDArray::from_vec(vec![10.0, 20.0], &[2]);
+
+        let y = fully_connected(&x, &w, Some(&b), true);
+
+        assert_eq!(y.to_vec(), vec![16.0, 35.0, 12.0, 25.0]);
+    }
+
+    #[test]
+    fn flatten_off_keeps_leading_axes() {
+        let x = NDArray::ones(&[4, 2, 3]);
+        let w = NDArray::ones(&[5, 3]);
+
+        assert_eq!(fully_connected(&x, &w, None, false).shape(), &[4, 2, 5]);
+        assert_eq!(
+            fully_connected(&x, &NDArray::ones(&[5, 6]), None, true).shape(),
+            &[4, 5]
+        );
+    }
+}
