@@ -19,8 +19,15 @@
 
 pub mod autograd;
 mod context;
+pub mod data;
 mod error;
+pub mod init;
+pub mod io;
+pub mod loss;
+pub mod metric;
 pub mod nd;
+pub mod nn;
+pub mod optim;
 pub mod random;
 
 pub use context::{cpu, gpu, Context};

@@ -1,0 +1,1 @@
+//! Datasets, data loaders, samplers and CSV input, as `mx.gluon.data`.

@@ -1,0 +1,1 @@
+//! Initializers, as `mx.init`: Xavier, Uniform, Normal, Constant, Zero, One.

@@ -1,0 +1,1 @@
+//! Loss functions, as `mx.gluon.loss`.

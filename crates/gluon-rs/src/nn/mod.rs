@@ -1,0 +1,1 @@
+//! Layers and parameters, as `mx.gluon.nn`.

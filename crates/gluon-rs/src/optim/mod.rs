@@ -1,0 +1,1 @@
+//! Optimizers, learning-rate schedulers and the Trainer, as `mx.optimizer` and `gluon.Trainer`.

@@ -1,0 +1,8 @@
+//! The `metric` family.
+
+use super::common::{count_cases, Report};
+use std::path::Path;
+
+pub fn run(dir: &Path) -> Report {
+    Report::not_implemented(count_cases(dir, "metric", "cases"))
+}
