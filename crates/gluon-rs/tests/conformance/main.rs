@@ -25,7 +25,10 @@ fn main() -> ExitCode {
         }
         total.absorb(&report);
     }
-    println!("conformance: {} passed, {} failed", total.passed, total.failed);
+    println!(
+        "conformance: {} passed, {} failed",
+        total.passed, total.failed
+    );
     if total.failed > 0 {
         ExitCode::FAILURE
     } else {

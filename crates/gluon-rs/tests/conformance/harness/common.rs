@@ -37,7 +37,13 @@ impl Report {
     }
 
     /// Records a case: `Ok` passes (or deviates when `rule` is set), `Err` fails.
-    pub fn record(&mut self, file: &str, case: &str, rule: Option<&str>, outcome: Result<(), String>) {
+    pub fn record(
+        &mut self,
+        file: &str,
+        case: &str,
+        rule: Option<&str>,
+        outcome: Result<(), String>,
+    ) {
         match (outcome, rule) {
             (Ok(()), None) => self.passed += 1,
             (Ok(()), Some(rule)) => {
@@ -46,8 +52,11 @@ impl Report {
             }
             (Err(problem), rule) => {
                 self.failed += 1;
-                let rule = rule.map(|r| format!(" (under deviation rule {r})")).unwrap_or_default();
-                self.failures.push(format!("{file} / {case}{rule}: {problem}"));
+                let rule = rule
+                    .map(|r| format!(" (under deviation rule {r})"))
+                    .unwrap_or_default();
+                self.failures
+                    .push(format!("{file} / {case}{rule}: {problem}"));
             }
         }
     }
@@ -78,8 +87,10 @@ pub fn load_family(dir: &Path, family: &str) -> Result<Vec<Fixture>, String> {
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let json =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             let name = format!("{family}/{}", path.file_name().unwrap().to_string_lossy());
             Ok(Fixture { name, json })
         })
@@ -109,7 +120,12 @@ pub fn shape(array: &Value) -> Vec<usize> {
 
 /// The values of a fixture array as `f64`.
 pub fn values(array: &Value) -> Vec<f64> {
-    array["data"].as_array().expect("array data").iter().map(number).collect()
+    array["data"]
+        .as_array()
+        .expect("array data")
+        .iter()
+        .map(number)
+        .collect()
 }
 
 /// A fixture array as an `NDArray` (`f32`; a 0-d array becomes shape `(1,)`).
@@ -130,7 +146,10 @@ pub struct Tolerance {
 }
 
 /// The fixtures' default: atol 1e-5, rtol 1e-4.
-pub const DEFAULT_TOLERANCE: Tolerance = Tolerance { atol: 1e-5, rtol: 1e-4 };
+pub const DEFAULT_TOLERANCE: Tolerance = Tolerance {
+    atol: 1e-5,
+    rtol: 1e-4,
+};
 
 /// Whether two numbers agree within `tol` (NaN equals NaN; infinities must match).
 pub fn close(got: f64, want: f64, tol: Tolerance) -> bool {
@@ -145,19 +164,46 @@ pub fn close(got: f64, want: f64, tol: Tolerance) -> bool {
 
 /// Compares an array with a fixture array: shape, then every element. The error names
 /// `field` and the first differing element.
-pub fn compare_array(field: &str, got: &NDArray, want: &Value, tol: Tolerance) -> Result<(), String> {
+pub fn compare_array(
+    field: &str,
+    got: &NDArray,
+    want: &Value,
+    tol: Tolerance,
+) -> Result<(), String> {
     let want_shape = shape(want);
-    let want_shape_1x = if want_shape.is_empty() { vec![1] } else { want_shape.clone() };
+    let want_shape_1x = if want_shape.is_empty() {
+        vec![1]
+    } else {
+        want_shape.clone()
+    };
     if got.shape() != want_shape_1x.as_slice() {
-        return Err(format!("{field}: shape {:?}, expected {:?}", got.shape(), want_shape));
+        return Err(format!(
+            "{field}: shape {:?}, expected {:?}",
+            got.shape(),
+            want_shape
+        ));
     }
-    compare_values(field, &got.to_vec().iter().map(|&v| v as f64).collect::<Vec<_>>(), &values(want), tol)
+    compare_values(
+        field,
+        &got.to_vec().iter().map(|&v| v as f64).collect::<Vec<_>>(),
+        &values(want),
+        tol,
+    )
 }
 
 /// Compares two lists of numbers element by element.
-pub fn compare_values(field: &str, got: &[f64], want: &[f64], tol: Tolerance) -> Result<(), String> {
+pub fn compare_values(
+    field: &str,
+    got: &[f64],
+    want: &[f64],
+    tol: Tolerance,
+) -> Result<(), String> {
     if got.len() != want.len() {
-        return Err(format!("{field}: {} elements, expected {}", got.len(), want.len()));
+        return Err(format!(
+            "{field}: {} elements, expected {}",
+            got.len(),
+            want.len()
+        ));
     }
     for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
         if !close(g, w, tol) {

@@ -30,5 +30,7 @@ pub static RULES: &[Rule] = &[];
 
 /// The rule of `family` that applies to `case`, if any.
 pub fn find(family: &str, case: &Value) -> Option<&'static Rule> {
-    RULES.iter().find(|rule| rule.family == family && (rule.applies)(case))
+    RULES
+        .iter()
+        .find(|rule| rule.family == family && (rule.applies)(case))
 }

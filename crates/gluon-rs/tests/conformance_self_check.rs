@@ -1,0 +1,96 @@
+//! Checks that the conformance harness catches a wrong expectation: a copy of the ops
+//! fixtures with one changed value must be reported failed, naming the file, the case, the
+//! field and the element.
+
+#[path = "conformance/harness/mod.rs"]
+mod harness;
+
+use serde_json::Value;
+use std::path::Path;
+
+/// Copies `ops/*.json` into a fresh folder, lets `tamper` change `ops/arith.json`, and
+/// returns the folder and the name of the first case.
+fn tampered_fixtures(tamper: impl FnOnce(&mut Value)) -> (tempfile::TempDir, String) {
+    let source = harness::fixture_dir().join("ops");
+    let root = tempfile::tempdir().expect("temporary folder");
+    let target = root.path().join("ops");
+    std::fs::create_dir(&target).expect("ops folder");
+    for entry in std::fs::read_dir(&source).expect("fixture folder") {
+        let path = entry.expect("fixture entry").path();
+        let name = path.file_name().expect("file name").to_owned();
+        std::fs::copy(&path, target.join(name)).expect("copy fixture");
+    }
+    let arith = target.join("arith.json");
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&arith).expect("read")).expect("json");
+    tamper(&mut json["cases"][0]);
+    let case = json["cases"][0]["name"]
+        .as_str()
+        .expect("case name")
+        .to_string();
+    std::fs::write(&arith, json.to_string()).expect("write");
+    (root, case)
+}
+
+fn shift(value: &mut Value, by: f64) {
+    *value = serde_json::json!(value.as_f64().expect("number") + by);
+}
+
+fn run(family: &str, dir: &Path) -> harness::Report {
+    harness::run_family(family, dir)
+}
+
+#[test]
+fn untouched_copy_passes_every_ops_case() {
+    let (root, _) = tampered_fixtures(|_| {});
+
+    let report = run("ops", root.path());
+
+    assert_eq!(report.failed, 0, "{:?}", report.failures);
+    assert!(report.passed > 0);
+}
+
+#[test]
+fn changed_output_value_is_reported_with_file_case_field_and_element() {
+    let (root, case) = tampered_fixtures(|case| shift(&mut case["output"]["data"][1], 0.5));
+
+    let report = run("ops", root.path());
+
+    assert_eq!(report.failed, 1, "{:?}", report.failures);
+    let failure = &report.failures[0];
+    assert!(failure.contains("ops/arith.json"), "{failure}");
+    assert!(failure.contains(&case), "{failure}");
+    assert!(failure.contains("output[1]"), "{failure}");
+}
+
+#[test]
+fn changed_gradient_value_is_reported_by_ops_grad_only() {
+    let (root, case) = tampered_fixtures(|case| {
+        let input = case["differentiable"][0]
+            .as_str()
+            .expect("name")
+            .to_string();
+        shift(&mut case["grads"][&input]["data"][2], -0.25);
+    });
+
+    let forward = run("ops", root.path());
+    let gradients = run("ops.grad", root.path());
+
+    assert_eq!(forward.failed, 0, "{:?}", forward.failures);
+    assert_eq!(gradients.failed, 1, "{:?}", gradients.failures);
+    let failure = &gradients.failures[0];
+    assert!(failure.contains("ops/arith.json"), "{failure}");
+    assert!(failure.contains(&case), "{failure}");
+    assert!(failure.contains("grads.x[2]"), "{failure}");
+}
+
+#[test]
+fn unknown_operator_is_reported_not_skipped() {
+    let (root, case) = tampered_fixtures(|case| case["op"] = Value::from("no_such_op"));
+
+    let report = run("ops", root.path());
+
+    assert_eq!(report.failed, 1);
+    assert!(report.failures[0].contains(&case));
+    assert!(report.failures[0].contains("no_such_op"));
+}
