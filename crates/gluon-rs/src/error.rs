@@ -88,6 +88,16 @@ pub enum Error {
         message: String,
     },
 
+    /// A metric was given values it cannot score: probabilities where it needs class ids,
+    /// scores outside the range it accepts, and the like.
+    #[error("{metric}: {message}")]
+    MetricInput {
+        /// The metric's name.
+        metric: String,
+        /// What was found and how to fix it.
+        message: String,
+    },
+
     // --- autograd ---
     /// `backward` could not run.
     #[error("autograd: {0}")]

@@ -26,15 +26,48 @@ pub struct Rule {
 }
 
 /// Every rule. Families look rules up with [`find`].
-pub static RULES: &[Rule] = &[Rule {
-    id: "data-f32-batches",
-    family: "data",
-    applies: records_non_f32_dtype,
-    derivation: Derivation::Corrected(dtypes_to_f32),
-    reason: "gluon-rs batches every item into f32 arrays; MXNet keeps the dtype of what it \
-             batches, so Python floats give float64 batches, Python ints int64 and float64 \
-             numpy arrays float64",
-}];
+pub static RULES: &[Rule] = &[
+    Rule {
+        id: "data-f32-batches",
+        family: "data",
+        applies: records_non_f32_dtype,
+        derivation: Derivation::Corrected(dtypes_to_f32),
+        reason: "gluon-rs batches every item into f32 arrays; MXNet keeps the dtype of what it \
+                 batches, so Python floats give float64 batches, Python ints int64 and float64 \
+                 numpy arrays float64",
+    },
+    Rule {
+        id: "metric-per-batch-mean-is-opt-in",
+        family: "metric",
+        applies: metric_rules::uses_mxnet_batch_mean,
+        derivation: Derivation::CompatMode("per_batch_mean"),
+        reason: "MXNet 1.9.1's F1 and MCC default to the mean of per-update scores, where a \
+                 batch without positives scores 0; ours pool the counts of every update (as \
+                 MXNet 2.0 does) and offer the 1.9.1 figure as Average::PerBatchMean, which \
+                 must reproduce it exactly",
+    },
+    Rule {
+        id: "metric-accuracy-refuses-truncation",
+        family: "metric",
+        applies: metric_rules::accuracy_truncates,
+        derivation: Derivation::Corrected(metric_rules::derive_accuracy),
+        reason: "MXNet 1.9.1's Accuracy truncates same-shape predictions to integers (every \
+                 probability below 1 becomes class 0) and argmaxes (N, 1) predictions over \
+                 their single column; ours reads predictions that line up with the labels as \
+                 class ids, and refuses non-integer ones with an error naming BinaryAccuracy. \
+                 Expected: that error, the metric unchanged, later readings without the update",
+    },
+    Rule {
+        id: "metric-regression-weighs-samples",
+        family: "metric",
+        applies: metric_rules::regression_averages_pairs,
+        derivation: Derivation::Corrected(metric_rules::derive_regression),
+        reason: "MXNet 1.9.1's MAE, MSE and RMSE average per-update values, so a small batch \
+                 weighs as much as a full one and RMSE is not the RMSE of the data; ours weigh \
+                 every element the same (MXNet 2.0) and refuse pairs whose samples do not line \
+                 up instead of broadcasting them. Expected: pooled sums over all elements",
+    },
+];
 
 /// Whether a data case records an item or batch whose dtype is not float32.
 fn records_non_f32_dtype(case: &Value) -> bool {
@@ -77,4 +110,65 @@ pub fn find(family: &str, case: &Value) -> Option<&'static Rule> {
     RULES
         .iter()
         .find(|rule| rule.family == family && (rule.applies)(case))
+}
+
+/// Conditions and derivations of the `metric` rules.
+mod metric_rules {
+    use super::super::metric::{
+        accuracy_pair_deviates, derive_readings, same_samples, slot_kwargs, slots_of, update_pairs,
+        ACCURACY_REPLAY, MAE_REPLAY, MSE_REPLAY, RMSE_REPLAY,
+    };
+    use serde_json::Value;
+
+    /// An F1 or MCC (alone or in a composite) with MXNet 1.9.1's default averaging.
+    pub fn uses_mxnet_batch_mean(case: &Value) -> bool {
+        slots_of(case, &["F1", "MCC"]).into_iter().any(|slot| {
+            let average = &slot_kwargs(case, slot)["average"];
+            average.is_null() || average == "macro"
+        })
+    }
+
+    /// An Accuracy on axis 1 given a pair it reads differently from MXNet.
+    pub fn accuracy_truncates(case: &Value) -> bool {
+        let on_axis_one = slots_of(case, &["Accuracy"]).into_iter().any(|slot| {
+            let axis = &slot_kwargs(case, slot)["axis"];
+            axis.is_null() || axis == 1
+        });
+        on_axis_one
+            && update_pairs(case)
+                .iter()
+                .any(|(_, label, pred)| accuracy_pair_deviates(label, pred))
+    }
+
+    pub fn derive_accuracy(case: &mut Value) {
+        for slot in slots_of(case, &["Accuracy"]) {
+            derive_readings(case, slot, &ACCURACY_REPLAY);
+        }
+    }
+
+    /// An MAE, MSE or RMSE that counts more than one pair between resets, or is given a
+    /// pair whose samples do not line up.
+    pub fn regression_averages_pairs(case: &Value) -> bool {
+        if slots_of(case, &["MAE", "MSE", "RMSE"]).is_empty() {
+            return false;
+        }
+        let pairs = update_pairs(case);
+        let shared_window = pairs.windows(2).any(|two| two[0].0 == two[1].0);
+        shared_window
+            || pairs
+                .iter()
+                .any(|(_, label, pred)| !same_samples(label, pred))
+    }
+
+    pub fn derive_regression(case: &mut Value) {
+        for (class, replay) in [
+            ("MAE", &MAE_REPLAY),
+            ("MSE", &MSE_REPLAY),
+            ("RMSE", &RMSE_REPLAY),
+        ] {
+            for slot in slots_of(case, &[class]) {
+                derive_readings(case, slot, replay);
+            }
+        }
+    }
 }

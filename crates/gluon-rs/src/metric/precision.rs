@@ -1,0 +1,43 @@
+//! [`Precision`]: the share of predicted positives that are positive.
+
+use super::binary_counter::{binary_metric, BinaryCounter};
+use super::ConfusionMatrix;
+
+/// Precision of a two-class problem, `tp / (tp + fp)`, or 0 with no predicted positive
+/// (name `"precision"`; MXNet has no such class).
+///
+/// Inputs, thresholding and averaging are those of [`F1`](super::F1).
+///
+/// # Shapes
+///
+/// - label: `(N,)` or `(N, 1)`, each 0 or 1;
+/// - pred: class-1 probabilities `(N,)` or `(N, 1)`, or two columns `(N, 2)`.
+///
+/// # Errors
+///
+/// `update` fails under the same conditions as [`F1`](super::F1)'s.
+///
+/// ```
+/// use gluon_rs::metric::{EvalMetric, Precision};
+/// use gluon_rs::nd;
+///
+/// let mut precision = Precision::new();
+/// precision.update(&nd::array(&[1.0, 0.0, 1.0], &[3]), &nd::array(&[0.9, 0.8, 0.1], &[3]))?;
+/// assert_eq!(precision.get(), ("precision".to_string(), 0.5));
+/// # Ok::<(), gluon_rs::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Precision {
+    counter: BinaryCounter,
+}
+
+impl Precision {
+    /// Precision with threshold 0.5 and pooled counts.
+    pub fn new() -> Precision {
+        Precision {
+            counter: BinaryCounter::new("precision", ConfusionMatrix::precision),
+        }
+    }
+}
+
+binary_metric!(Precision, averaged);
