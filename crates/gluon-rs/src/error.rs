@@ -67,7 +67,8 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
-    /// A parameter was used before it could be.
+    /// A parameter, or a named array, cannot be used as asked (used before it was
+    /// initialized, or holding values that do not convert exactly).
     #[error("parameter {name}: {message}")]
     Parameter {
         /// The parameter's full name.

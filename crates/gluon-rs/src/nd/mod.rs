@@ -17,6 +17,9 @@ mod softmax;
 mod unary;
 
 pub use array::NDArray;
+// The file functions live in `io` with the format code; re-exported here because MXNet
+// users know them as `nd.save` and `nd.load`.
+pub use crate::io::{load, load_list, save, save_list};
 pub use binary::{maximum, minimum, power};
 pub use index::IndexMode;
 pub use join::{concat, stack};
