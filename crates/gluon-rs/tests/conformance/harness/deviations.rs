@@ -25,7 +25,7 @@ pub struct Rule {
     pub reason: &'static str,
 }
 
-/// Every rule. Families look rules up with [`find`].
+/// Every rule. Families look rules up with [`find`] or [`find_all`].
 pub static RULES: &[Rule] = &[
     Rule {
         id: "data-f32-batches",
@@ -66,6 +66,24 @@ pub static RULES: &[Rule] = &[
                  weighs as much as a full one and RMSE is not the RMSE of the data; ours weigh \
                  every element the same (MXNet 2.0) and refuse pairs whose samples do not line \
                  up instead of broadcasting them. Expected: pooled sums over all elements",
+    },
+    Rule {
+        id: "loss.per_sample_weight",
+        family: "loss",
+        applies: loss_rules::per_sample_weight_applies,
+        derivation: Derivation::Corrected(loss_rules::per_sample_weight_expectation),
+        reason: "a sample weight of shape (N,) against a loss of shape (N,1) weights each \
+                 sample by its own value; MXNet broadcasts it to (N,N) and scales every \
+                 sample's loss by the mean of the weights",
+    },
+    Rule {
+        id: "loss.sigmoid_zero_logit_gradient",
+        family: "loss",
+        applies: loss_rules::zero_logit_applies,
+        derivation: Derivation::Corrected(loss_rules::zero_logit_expectation),
+        reason: "the sigmoid cross-entropy on logits is one fused op with gradient \
+                 sigmoid(x) - z; MXNet composes it from relu and abs, whose zero \
+                 subgradients give -z (1 - z with pos_weight) at a logit of exactly 0",
     },
 ];
 
@@ -111,6 +129,18 @@ pub fn find(family: &str, case: &Value) -> Option<&'static Rule> {
         .iter()
         .find(|rule| rule.family == family && (rule.applies)(case))
 }
+
+/// Every rule of `family` that applies to `case`, in table order; their corrections are
+/// applied in that order.
+pub fn find_all(family: &str, case: &Value) -> Vec<&'static Rule> {
+    RULES
+        .iter()
+        .filter(|rule| rule.family == family && (rule.applies)(case))
+        .collect()
+}
+
+/// Predicates and derivations of the `loss` rules.
+mod loss_rules;
 
 /// Conditions and derivations of the `metric` rules.
 mod metric_rules {

@@ -1,0 +1,379 @@
+//! The [`Optimizer`] trait and [`OptimizerBase`], the settings and counters every optimizer
+//! shares, as MXNet 1.x's `mx.optimizer.Optimizer`.
+
+use super::lr_scheduler::LRScheduler;
+use super::params::{check_range, OptimizerParams, ParamReader, ParamValue};
+use crate::error::{Error, Result};
+use crate::nd::NDArray;
+use std::collections::HashMap;
+
+/// The resolved settings of one parameter's update.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UpdateStep {
+    /// The learning rate, after the schedule and the parameter's `lr_mult`.
+    pub lr: f64,
+    /// The weight decay, after the parameter's `wd_mult`.
+    pub wd: f64,
+    /// The factor applied to the raw gradient (`rescale_grad`).
+    pub rescale_grad: f64,
+    /// The gradient clipping bound, if clipping is on.
+    pub clip_gradient: Option<f64>,
+    /// How many times this parameter has been updated, counting this update (from 1).
+    pub t: u64,
+}
+
+impl UpdateStep {
+    /// `clip(v)` to `[-c, c]` when clipping is on, in `f32` as MXNet's kernels.
+    pub(crate) fn clip(&self, value: f32) -> f32 {
+        match self.clip_gradient {
+            Some(bound) => value.clamp(-(bound as f32), bound as f32),
+            None => value,
+        }
+    }
+}
+
+/// An update rule, as MXNet's `Optimizer`: it changes a weight in place from its gradient
+/// and per-weight state arrays.
+///
+/// Each weight is known by an index (its position in the [`Trainer`](crate::Trainer)),
+/// which keys its update count and its multipliers. [`Optimizer::update`] resolves the
+/// learning rate and weight decay for the index and calls [`Optimizer::apply`].
+pub trait Optimizer: std::fmt::Debug + Send + Sync {
+    /// The registry name (`"sgd"`, `"adam"`, ...).
+    fn name(&self) -> &'static str;
+
+    /// The shared settings and counters.
+    fn base(&self) -> &OptimizerBase;
+
+    /// Mutable access to the shared settings and counters.
+    fn base_mut(&mut self) -> &mut OptimizerBase;
+
+    /// How many state arrays (each of the weight's shape, starting at zero) a weight needs.
+    fn state_count(&self) -> usize;
+
+    /// The optimizer's own settings (momentum, betas, ...), by MXNet's names, so that an
+    /// equal optimizer can be made by name; the shared settings are not included.
+    fn own_params(&self) -> OptimizerParams;
+
+    /// Applies one update elementwise. `states` holds [`Optimizer::state_count`] buffers.
+    fn apply(&self, step: &UpdateStep, weight: &mut [f32], grad: &[f32], states: &mut [Vec<f32>]);
+
+    /// Fresh state for `weight`: [`Optimizer::state_count`] arrays of zeros.
+    fn create_state(&self, weight: &NDArray) -> Vec<NDArray> {
+        (0..self.state_count())
+            .map(|_| NDArray::zeros(weight.shape()))
+            .collect()
+    }
+
+    /// Updates the weight at `index` in place from `grad`, counting the update.
+    ///
+    /// # Panics
+    ///
+    /// If `grad` or a state array has a different element count than `weight`.
+    #[track_caller]
+    fn update(&mut self, index: usize, weight: &NDArray, grad: &NDArray, states: &[NDArray]) {
+        let step = self.base_mut().next_step(index);
+        assert_eq!(
+            weight.size(),
+            grad.size(),
+            "{}: gradient of shape {:?} does not fit weight of shape {:?}",
+            self.name(),
+            grad.shape(),
+            weight.shape()
+        );
+        // The state buffers are moved out of their arrays for the update and moved back,
+        // so the kernel sees plain slices without copying.
+        let mut buffers: Vec<Vec<f32>> = states
+            .iter()
+            .map(|state| std::mem::take(&mut *state.write()))
+            .collect();
+        assert!(
+            buffers.iter().all(|buffer| buffer.len() == weight.size()),
+            "{}: state arrays do not fit weight of shape {:?}",
+            self.name(),
+            weight.shape()
+        );
+        {
+            let gradient = grad.to_vec();
+            let mut values = weight.write();
+            self.apply(&step, &mut values, &gradient, &mut buffers);
+        }
+        for (state, buffer) in states.iter().zip(buffers) {
+            *state.write() = buffer;
+        }
+    }
+}
+
+/// The settings every optimizer shares, and the update counters.
+#[derive(Debug, Clone)]
+pub struct OptimizerBase {
+    learning_rate: f64,
+    /// The weight decay applied to every parameter (times its `wd_mult`).
+    pub wd: f64,
+    /// The factor applied to every raw gradient; the Trainer sets it to
+    /// `original / batch_size` on each step.
+    pub rescale_grad: f64,
+    /// Gradients are clipped to `[-c, c]` when set.
+    pub clip_gradient: Option<f64>,
+    lr_scheduler: Option<Box<dyn LRScheduler>>,
+    lr_mult: HashMap<usize, f64>,
+    wd_mult: HashMap<usize, f64>,
+    update_counts: HashMap<usize, u64>,
+    begin_num_update: u64,
+    num_update: u64,
+}
+
+impl OptimizerBase {
+    /// Shared settings with learning rate `learning_rate` and MXNet's other defaults: no
+    /// weight decay, `rescale_grad` 1, no clipping, no schedule.
+    pub fn new(learning_rate: f64) -> OptimizerBase {
+        OptimizerBase {
+            learning_rate,
+            wd: 0.0,
+            rescale_grad: 1.0,
+            clip_gradient: None,
+            lr_scheduler: None,
+            lr_mult: HashMap::new(),
+            wd_mult: HashMap::new(),
+            update_counts: HashMap::new(),
+            begin_num_update: 0,
+            num_update: 0,
+        }
+    }
+
+    /// Reads the shared settings from `reader`. `default_lr` is the optimizer's own default
+    /// rate when it has one (Adam, RMSProp); without one, a schedule's base rate is used, or
+    /// 0.01.
+    pub(crate) fn from_reader(
+        optimizer: &'static str,
+        reader: &mut ParamReader,
+        default_lr: Option<f64>,
+    ) -> Result<OptimizerBase> {
+        let given_lr = reader.number("learning_rate")?;
+        let wd = reader.number("wd")?.unwrap_or(0.0);
+        let rescale_grad = reader.number("rescale_grad")?.unwrap_or(1.0);
+        let clip_gradient = reader.number("clip_gradient")?;
+        let mut scheduler = reader.scheduler("lr_scheduler")?;
+        let begin = reader.number("begin_num_update")?.unwrap_or(0.0);
+
+        let lr = match (given_lr.or(default_lr), scheduler.as_mut()) {
+            (Some(lr), Some(scheduler)) => {
+                if scheduler.base_lr() != lr {
+                    log::info!("{optimizer}: the schedule's base rate becomes {lr}");
+                }
+                scheduler.set_base_lr(lr);
+                lr
+            }
+            (None, Some(scheduler)) => scheduler.base_lr(),
+            (Some(lr), None) => lr,
+            (None, None) => 0.01,
+        };
+        let mut base = OptimizerBase::new(check_range(
+            optimizer,
+            "learning_rate",
+            lr,
+            0.0,
+            f64::MAX,
+            false,
+        )?);
+        base.wd = check_range(optimizer, "wd", wd, 0.0, f64::MAX, false)?;
+        base.rescale_grad = check_range(
+            optimizer,
+            "rescale_grad",
+            rescale_grad,
+            0.0,
+            f64::MAX,
+            false,
+        )?;
+        base.clip_gradient = clip_setting(optimizer, clip_gradient)?;
+        base.lr_scheduler = scheduler;
+        base.begin_num_update =
+            check_range(optimizer, "begin_num_update", begin, 0.0, f64::MAX, false)? as u64;
+        base.num_update = base.begin_num_update;
+        Ok(base)
+    }
+
+    /// The shared settings as a parameter map (without the schedule).
+    pub(crate) fn params(&self) -> OptimizerParams {
+        let mut params = OptimizerParams::new();
+        params.insert(
+            "learning_rate".into(),
+            ParamValue::Number(self.learning_rate),
+        );
+        params.insert("wd".into(), ParamValue::Number(self.wd));
+        params.insert("rescale_grad".into(), ParamValue::Number(self.rescale_grad));
+        if let Some(clip) = self.clip_gradient {
+            params.insert("clip_gradient".into(), ParamValue::Number(clip));
+        }
+        params
+    }
+
+    /// The learning rate of the next update: the schedule's value at the current update
+    /// count when a schedule is set, else the fixed rate.
+    pub fn learning_rate(&self) -> f64 {
+        match &self.lr_scheduler {
+            Some(scheduler) => scheduler.lr(self.num_update),
+            None => self.learning_rate,
+        }
+    }
+
+    /// Replaces the fixed learning rate.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when a schedule is set (it owns the rate) or `lr` is negative or
+    /// not finite.
+    pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
+        if self.lr_scheduler.is_some() {
+            return Err(Error::config(
+                "learning_rate",
+                "a learning-rate schedule is set and decides the rate; change the schedule \
+                 instead",
+            ));
+        }
+        self.learning_rate = check_range("optimizer", "learning_rate", lr, 0.0, f64::MAX, false)?;
+        Ok(())
+    }
+
+    /// The fixed learning rate, which a schedule's base rate follows.
+    pub(crate) fn fixed_learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// Replaces the schedule.
+    pub(crate) fn set_scheduler(&mut self, scheduler: Option<Box<dyn LRScheduler>>) {
+        self.lr_scheduler = scheduler;
+    }
+
+    /// The schedule, if one is set.
+    pub fn lr_scheduler(&self) -> Option<&dyn LRScheduler> {
+        self.lr_scheduler.as_deref()
+    }
+
+    /// Sets the learning-rate multiplier of the weight at `index` (default 1).
+    pub fn set_lr_mult(&mut self, index: usize, mult: f64) {
+        self.lr_mult.insert(index, mult);
+    }
+
+    /// Sets the weight-decay multiplier of the weight at `index` (default 1).
+    pub fn set_wd_mult(&mut self, index: usize, mult: f64) {
+        self.wd_mult.insert(index, mult);
+    }
+
+    /// The largest update count of any weight: the schedule's position.
+    pub fn num_update(&self) -> u64 {
+        self.num_update
+    }
+
+    /// The number of updates of each weight index, for saving.
+    pub(crate) fn update_counts(&self) -> &HashMap<usize, u64> {
+        &self.update_counts
+    }
+
+    /// Restores saved counters.
+    pub(crate) fn restore_counts(&mut self, counts: HashMap<usize, u64>, num_update: u64) {
+        self.update_counts = counts;
+        self.num_update = num_update;
+    }
+
+    /// Counts an update of `index` and resolves its settings. The count rises before the
+    /// rate is looked up, so the first update uses `num_update = 1`, as in MXNet.
+    pub(crate) fn next_step(&mut self, index: usize) -> UpdateStep {
+        let count = self
+            .update_counts
+            .entry(index)
+            .or_insert(self.begin_num_update);
+        *count += 1;
+        let t = *count;
+        self.num_update = self.num_update.max(t);
+        UpdateStep {
+            lr: self.learning_rate() * self.lr_mult.get(&index).copied().unwrap_or(1.0),
+            wd: self.wd * self.wd_mult.get(&index).copied().unwrap_or(1.0),
+            rescale_grad: self.rescale_grad,
+            clip_gradient: self.clip_gradient,
+            t,
+        }
+    }
+}
+
+/// MXNet turns clipping on only for a truthy value, so 0 means off; a negative bound is
+/// refused rather than silently ignored.
+pub(crate) fn clip_setting(optimizer: &str, clip: Option<f64>) -> Result<Option<f64>> {
+    match clip {
+        None => Ok(None),
+        Some(bound) if bound == 0.0 => Ok(None),
+        Some(bound) => Ok(Some(check_range(
+            optimizer,
+            "clip_gradient",
+            bound,
+            0.0,
+            f64::MAX,
+            false,
+        )?)),
+    }
+}
+
+/// Adds the builders of the shared settings to a typed optimizer with a `base` field.
+macro_rules! shared_settings {
+    ($optimizer:ty) => {
+        impl $optimizer {
+            /// Sets the weight decay.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](crate::Error::Config) when `wd` is negative or not finite.
+            pub fn with_wd(mut self, wd: f64) -> $crate::Result<Self> {
+                self.base.wd = $crate::optim::params::check_range(
+                    self.name(),
+                    "wd",
+                    wd,
+                    0.0,
+                    f64::MAX,
+                    false,
+                )?;
+                Ok(self)
+            }
+
+            /// Sets the factor applied to every raw gradient.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](crate::Error::Config) when `rescale_grad` is negative or
+            /// not finite.
+            pub fn with_rescale_grad(mut self, rescale_grad: f64) -> $crate::Result<Self> {
+                self.base.rescale_grad = $crate::optim::params::check_range(
+                    self.name(),
+                    "rescale_grad",
+                    rescale_grad,
+                    0.0,
+                    f64::MAX,
+                    false,
+                )?;
+                Ok(self)
+            }
+
+            /// Clips every gradient to `[-bound, bound]`; 0 turns clipping off, as in MXNet.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](crate::Error::Config) when `bound` is negative or not
+            /// finite.
+            pub fn with_clip_gradient(mut self, bound: f64) -> $crate::Result<Self> {
+                self.base.clip_gradient =
+                    $crate::optim::optimizer::clip_setting(self.name(), Some(bound))?;
+                Ok(self)
+            }
+
+            /// Sets a learning-rate schedule; its base rate becomes this optimizer's rate.
+            pub fn with_lr_scheduler(
+                mut self,
+                mut scheduler: Box<dyn $crate::optim::LRScheduler>,
+            ) -> Self {
+                scheduler.set_base_lr(self.base.fixed_learning_rate());
+                self.base.set_scheduler(Some(scheduler));
+                self
+            }
+        }
+    };
+}
+pub(crate) use shared_settings;
