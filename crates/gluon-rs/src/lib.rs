@@ -32,3 +32,4 @@ pub mod random;
 
 pub use context::{cpu, gpu, Context};
 pub use error::{Error, Result};
+pub use optim::Trainer;

@@ -17,6 +17,8 @@ mod poly_scheduler;
 mod registry;
 mod rmsprop;
 mod sgd;
+mod trainer;
+mod trainer_states;
 
 pub use adagrad::AdaGrad;
 pub use adam::Adam;
@@ -31,3 +33,4 @@ pub use poly_scheduler::PolyScheduler;
 pub use registry::{create, OPTIMIZER_NAMES};
 pub use rmsprop::RMSProp;
 pub use sgd::SGD;
+pub use trainer::{OptimizerChoice, Trainer, TrainerParams};

@@ -240,6 +240,11 @@ impl OptimizerBase {
         self.learning_rate
     }
 
+    /// Removes and returns the schedule.
+    pub(crate) fn take_scheduler(&mut self) -> Option<Box<dyn LRScheduler>> {
+        self.lr_scheduler.take()
+    }
+
     /// Replaces the schedule.
     pub(crate) fn set_scheduler(&mut self, scheduler: Option<Box<dyn LRScheduler>>) {
         self.lr_scheduler = scheduler;
@@ -301,7 +306,7 @@ impl OptimizerBase {
 pub(crate) fn clip_setting(optimizer: &str, clip: Option<f64>) -> Result<Option<f64>> {
     match clip {
         None => Ok(None),
-        Some(bound) if bound == 0.0 => Ok(None),
+        Some(0.0) => Ok(None),
         Some(bound) => Ok(Some(check_range(
             optimizer,
             "clip_gradient",

@@ -11,7 +11,7 @@ pub const OPTIMIZER_NAMES: [&str; 5] = ["adagrad", "adam", "nag", "rmsprop", "sg
 /// names, as `mx.optimizer.create(name, **params)`.
 ///
 /// ```
-/// use gluon_rs::optim::{self, Optimizer};
+/// use gluon_rs::optim;
 ///
 /// let sgd = optim::create("sgd", optim::params([("learning_rate", 0.1)]))?;
 /// assert_eq!(sgd.name(), "sgd");
