@@ -85,6 +85,16 @@ pub static RULES: &[Rule] = &[
                  sigmoid(x) - z; MXNet composes it from relu and abs, whose zero \
                  subgradients give -z (1 - z with pos_weight) at a logit of exactly 0",
     },
+    Rule {
+        id: "trajectory.f1_macro_per_batch_mean",
+        family: "trajectory",
+        applies: loss_rules::records_macro_f1,
+        derivation: Derivation::CompatMode("per_batch_mean"),
+        reason: "the run's val_f1_macro and val_f1_tutorial_cumulative are MXNet 1.9.1's \
+                 default F1, a mean of per-batch scores; gluon-rs's F1 pools its counts by \
+                 default, so these two figures are computed with Average::PerBatchMean, \
+                 which must reproduce them exactly (val_f1_micro uses the default)",
+    },
 ];
 
 /// Whether a data case records an item or batch whose dtype is not float32.

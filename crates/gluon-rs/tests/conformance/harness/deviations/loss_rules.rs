@@ -1,4 +1,4 @@
-//! When the `loss` rules apply and how they derive the expected values.
+//! When the `loss` and `trajectory` rules apply and how they derive the expected values.
 
 use super::super::common::{shape, values};
 use serde_json::{json, Value};
@@ -167,4 +167,15 @@ fn sample_weight_per_element(case: &Value, pred_shape: &[usize]) -> Vec<f64> {
     let weights = values(weight);
     let per_sample = size / weights.len();
     (0..size).map(|k| weights[k / per_sample]).collect()
+}
+
+// --- trajectory: MXNet 1.9.1's per-batch-mean F1 ---
+
+/// Whether a training run records MXNet's default (per-batch mean) F1 figures.
+pub(super) fn records_macro_f1(case: &Value) -> bool {
+    case["epochs"].as_array().is_some_and(|epochs| {
+        epochs.iter().any(|epoch| {
+            !epoch["val_f1_macro"].is_null() || !epoch["val_f1_tutorial_cumulative"].is_null()
+        })
+    })
 }
