@@ -95,6 +95,14 @@ pub static RULES: &[Rule] = &[
                  default, so these two figures are computed with Average::PerBatchMean, \
                  which must reproduce them exactly (val_f1_micro uses the default)",
     },
+    Rule {
+        id: "init-layer-not-available",
+        family: "init",
+        applies: uses_unavailable_layer,
+        derivation: Derivation::ExpectedError("not available in gluon-rs"),
+        reason: "the network report needs a layer gluon-rs does not have yet (such as Conv2D or \
+                 BatchNorm); building it must fail with a clear error until the layer exists",
+    },
 ];
 
 /// Whether a data case records an item or batch whose dtype is not float32.
@@ -131,6 +139,42 @@ fn dtypes_to_f32(case: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(dtypes_to_f32),
         _ => {}
     }
+}
+
+/// The layers the `init` family's network builder can make.
+const AVAILABLE_LAYERS: [&str; 3] = ["Dense", "Activation", "Dropout"];
+
+/// Whether a `network_init` case's `net` description (`Container: Layer(...), ...; input`)
+/// names a layer outside [`AVAILABLE_LAYERS`].
+fn uses_unavailable_layer(case: &Value) -> bool {
+    let Some(description) = case["net"].as_str() else {
+        return false;
+    };
+    let layers = description
+        .split(';')
+        .next()
+        .and_then(|architecture| architecture.split_once(':'))
+        .map_or("", |(_, layers)| layers);
+    let mut depth = 0;
+    let mut name = String::new();
+    for c in layers.chars() {
+        match c {
+            '(' => {
+                if depth == 0 && !AVAILABLE_LAYERS.contains(&name.trim()) {
+                    return true;
+                }
+                depth += 1;
+            }
+            ')' => {
+                depth -= 1;
+                name.clear();
+            }
+            ',' if depth == 0 => name.clear(),
+            _ if depth == 0 => name.push(c),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The rule of `family` that applies to `case`, if any.
