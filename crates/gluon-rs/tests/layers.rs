@@ -541,3 +541,32 @@ fn full_name_files_load_through_the_parameter_dict_only() -> Result<()> {
     assert!(matches!(rejected, Err(Error::ParamFile { .. })));
     Ok(())
 }
+
+#[test]
+fn load_converts_exact_float64_and_refuses_lossy_values() -> Result<()> {
+    use gluon_rs::io::{write_params, ParamList, RawArray};
+    let mut net = HybridSequential::new();
+    net.add(Dense::builder(2).in_units(1).use_bias(false).build()?)?;
+    let (_dir, exact_path) = temp_file("exact.params");
+    let lossy_path = exact_path.with_file_name("lossy.params");
+    let exact = RawArray::new(&[2, 1], vec![0.5f64, -1.25]);
+    let lossy = RawArray::new(&[2, 1], vec![0.1f64, 2.0]);
+    write_params(&exact_path, &ParamList::named([("0.weight", exact)]))?;
+    write_params(&lossy_path, &ParamList::named([("0.weight", lossy)]))?;
+
+    net.load_parameters(&exact_path, false, false)?;
+    let error = net
+        .load_parameters(&lossy_path, false, false)
+        .unwrap_err()
+        .to_string();
+
+    assert_eq!(
+        net.structural_params()[0].1.data()?.to_vec(),
+        vec![0.5, -1.25]
+    );
+    assert!(
+        error.contains("lossy.params") && error.contains("0.weight"),
+        "{error}"
+    );
+    Ok(())
+}
