@@ -545,3 +545,85 @@ fn create_asks_for_the_k_of_a_top_k_accuracy() {
 
     assert!(message.contains("top_k_accuracy_<k>"), "{message}");
 }
+
+// --- against the recorded tutorial runs ---
+
+/// Replays the validation pass of a trajectory fixture's last epoch from its recorded
+/// `final_val_output` (the network's logits after the last epoch), batch by batch as the
+/// tutorial does, and returns accuracy, per-batch-mean F1 and pooled F1.
+fn last_epoch_validation(fixture: &serde_json::Value) -> Result<[f64; 3]> {
+    let number = |value: &serde_json::Value| value.as_f64().expect("number") as f32;
+    let logits: Vec<f32> = fixture["final_val_output"]["data"]
+        .as_array()
+        .expect("final_val_output")
+        .iter()
+        .map(number)
+        .collect();
+    let labels: Vec<f32> = fixture["val"]["y"]["data"]
+        .as_array()
+        .expect("val.y")
+        .iter()
+        .map(number)
+        .collect();
+    let batch_size = fixture["val_batch_size"].as_u64().expect("val_batch_size") as usize;
+
+    let mut accuracy = BinaryAccuracy::new();
+    let mut per_batch = F1::new().with_average(Average::PerBatchMean);
+    let mut pooled = F1::new();
+    for (batch_logits, batch_labels) in logits.chunks(batch_size).zip(labels.chunks(batch_size)) {
+        let rows = batch_labels.len();
+        let label = array(batch_labels, &[rows]);
+        let probabilities = array(batch_logits, &[rows, 1]).sigmoid();
+        let two_columns = nd::stack(&[&(1.0 - &probabilities), &probabilities], 1);
+
+        accuracy.update(&label, &probabilities)?;
+        per_batch.update(&label, &two_columns)?;
+        pooled.update(&label, &probabilities)?;
+    }
+    Ok([accuracy.get().1, per_batch.get().1, pooled.get().1])
+}
+
+#[test]
+fn f1_modes_reproduce_the_recorded_tutorial_validation_figures() -> Result<()> {
+    // Expected values: MXNet 1.9.1, trajectory/*.json, last epoch (`val_accuracy`,
+    // `val_f1_macro` = per-batch mean, `val_f1_micro` = pooled).
+    let folder =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mxnet/trajectory");
+    for name in [
+        "tutorial_sgd",
+        "tutorial_sgd_momentum_wd",
+        "tutorial_adam_partial_batch",
+    ] {
+        let text = std::fs::read_to_string(folder.join(format!("{name}.json"))).expect("fixture");
+        let fixture: serde_json::Value = serde_json::from_str(&text).expect("json");
+        let last = &fixture["epochs"][fixture["epochs"].as_array().expect("epochs").len() - 1];
+
+        let [accuracy, per_batch, pooled] = last_epoch_validation(&fixture)?;
+
+        let field = |key: &str| last[key].as_f64().expect(key);
+        assert_close(&format!("{name} accuracy"), accuracy, field("val_accuracy"));
+        assert_close(
+            &format!("{name} per-batch F1"),
+            per_batch,
+            field("val_f1_macro"),
+        );
+        assert_close(&format!("{name} pooled F1"), pooled, field("val_f1_micro"));
+    }
+    Ok(())
+}
+
+#[test]
+fn f1_reads_the_tutorials_stacked_columns() -> Result<()> {
+    // stack([1 - p, p], axis=1) of (4, 1) probabilities is (4, 2, 1); same counts as the
+    // two-column test above: F1 0.8.
+    let labels = array(&[1.0, 0.0, 1.0, 1.0], &[4]);
+    let probabilities = array(&[0.8, 0.3, 0.4, 0.9], &[4, 1]);
+    let stacked = nd::stack(&[&(1.0 - &probabilities), &probabilities], 1);
+    let mut f1 = F1::new();
+
+    f1.update(&labels, &stacked)?;
+
+    assert_eq!(stacked.shape(), &[4, 2, 1]);
+    assert_close("f1", f1.get().1, 0.8);
+    Ok(())
+}

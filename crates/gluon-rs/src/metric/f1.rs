@@ -16,7 +16,9 @@ use super::ConfusionMatrix;
 /// - label: `(N,)` or `(N, 1)`, each 0 or 1;
 /// - pred: class-1 probabilities `(N,)` or `(N, 1)`, thresholded at
 ///   [`threshold`](F1::threshold) (0.5 unless set), or two columns `(N, 2)` of
-///   `[p(class 0), p(class 1)]` whose second column is thresholded.
+///   `[p(class 0), p(class 1)]` whose second column is thresholded (axes of length 1 are
+///   ignored, so MXNet's `stack(1 - p, p, axis=1)` of `(N, 1)` probabilities, shaped
+///   `(N, 2, 1)`, works too).
 ///
 /// # Errors
 ///

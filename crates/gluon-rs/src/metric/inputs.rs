@@ -88,8 +88,8 @@ pub(crate) fn binary_labels(metric: &str, label: &NDArray) -> Result<Vec<bool>> 
 /// The class-1 score of every sample of a two-class prediction, paired with `label`.
 ///
 /// `pred` holds either one class-1 probability per label (same samples as the label) or
-/// two columns `[p(class 0), p(class 1)]` per label (last axis of length 2), from which
-/// column 1 is taken. With `require_probabilities`, every value must lie in `[0, 1]` and
+/// two columns `[p(class 0), p(class 1)]` per label (last axis of length 2, once axes of
+/// length 1 are dropped), from which column 1 is taken. With `require_probabilities`, every value must lie in `[0, 1]` and
 /// two-column rows must sum to 1, which catches logits passed where probabilities belong.
 ///
 /// # Errors
@@ -119,8 +119,12 @@ pub(crate) fn class_one_scores(
         return Ok(values.to_vec());
     }
 
-    let two_columns = pred.shape().last() == Some(&2)
-        && same_samples(label.shape(), &pred.shape()[..pred.ndim() - 1]);
+    // Axes of length 1 do not change the row-major order, so the tutorial's
+    // `stack([1 - p, p], axis=1)` of `(N, 1)` probabilities, shaped `(N, 2, 1)`, is read as
+    // `(N, 2)`.
+    let pred_dims = squeezed(pred.shape());
+    let two_columns =
+        pred_dims.last() == Some(&2) && squeezed(label.shape()) == pred_dims[..pred_dims.len() - 1];
     if !two_columns {
         return Err(shape_error(
             metric,

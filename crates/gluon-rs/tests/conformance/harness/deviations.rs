@@ -58,6 +58,17 @@ pub static RULES: &[Rule] = &[
                  Expected: that error, the metric unchanged, later readings without the update",
     },
     Rule {
+        id: "metric-binary-reads-probabilities",
+        family: "metric",
+        applies: metric_rules::binary_reads_differently,
+        derivation: Derivation::Corrected(metric_rules::derive_binary_metrics),
+        reason: "MXNet 1.9.1's F1 and MCC argmax every prediction over axis 1, so (N,) or \
+                 (N, 1) class-1 probabilities always predict class 0, and they count any \
+                 label but 1 as negative; ours threshold class-1 probabilities at 0.5 and \
+                 refuse labels other than 0/1 and predictions that are not probabilities. \
+                 Expected: our counts, or our error with the sequence ending there",
+    },
+    Rule {
         id: "metric-regression-weighs-samples",
         family: "metric",
         applies: metric_rules::regression_averages_pairs,
@@ -199,8 +210,8 @@ mod loss_rules;
 /// Conditions and derivations of the `metric` rules.
 mod metric_rules {
     use super::super::metric::{
-        accuracy_pair_deviates, derive_readings, same_samples, slot_kwargs, slots_of, update_pairs,
-        ACCURACY_REPLAY, MAE_REPLAY, MSE_REPLAY, RMSE_REPLAY,
+        accuracy_pair_deviates, binary_pair_deviates, derive_binary, derive_readings, same_samples,
+        slot_kwargs, slots_of, update_pairs, ACCURACY_REPLAY, MAE_REPLAY, MSE_REPLAY, RMSE_REPLAY,
     };
     use serde_json::Value;
 
@@ -227,6 +238,22 @@ mod metric_rules {
     pub fn derive_accuracy(case: &mut Value) {
         for slot in slots_of(case, &["Accuracy"]) {
             derive_readings(case, slot, &ACCURACY_REPLAY);
+        }
+    }
+
+    /// An F1 or MCC given a pair it reads differently from MXNet.
+    pub fn binary_reads_differently(case: &Value) -> bool {
+        !slots_of(case, &["F1", "MCC"]).is_empty()
+            && update_pairs(case)
+                .iter()
+                .any(|(_, label, pred)| binary_pair_deviates(label, pred))
+    }
+
+    pub fn derive_binary_metrics(case: &mut Value) {
+        for class in ["F1", "MCC"] {
+            for slot in slots_of(case, &[class]) {
+                derive_binary(case, slot, class);
+            }
         }
     }
 
