@@ -356,3 +356,52 @@ fn probabilities_at_zero_and_one_stay_finite() -> Result<()> {
     assert_close(&loss.to_vec(), &[27.631021, 27.631021], 1e-4);
     Ok(())
 }
+
+#[test]
+fn pos_weight_that_does_not_fit_is_an_error_for_probabilities_too() {
+    let pred = NDArray::full(&[4, 3], 0.5);
+    let label = NDArray::zeros(&[4, 3]);
+
+    let error = SigmoidBinaryCrossEntropyLoss::new()
+        .with_from_sigmoid(true)
+        .forward_with_pos_weight(&pred, &label, None, Some(&NDArray::ones(&[2])))
+        .unwrap_err();
+
+    assert!(error.to_string().contains("pos_weight"), "{error}");
+}
+
+#[test]
+fn every_loss_gradient_matches_finite_differences() {
+    // Inputs away from the kinks of |x| (L1) and from probabilities 0 and 1.
+    let pred = NDArray::from_vec(vec![0.3, 0.6, 0.2, 0.7, 0.45, 0.8], &[3, 2]);
+    let label = NDArray::from_vec(vec![0.0, 1.0, 1.0, 0.0, 1.0, 0.5], &[3, 2]);
+    let classes = NDArray::from_vec(vec![1.0, 0.0, 1.0], &[3]);
+    let weight = NDArray::from_vec(vec![1.0, 0.5, 2.0], &[3]);
+    let losses: Vec<(Box<dyn Loss>, &NDArray)> = vec![
+        (Box::new(SigmoidBinaryCrossEntropyLoss::new()), &label),
+        (
+            Box::new(SigmoidBinaryCrossEntropyLoss::new().with_from_sigmoid(true)),
+            &label,
+        ),
+        (
+            Box::new(LogisticLoss::new(LabelFormat::Binary).with_weight(0.5)),
+            &label,
+        ),
+        (Box::new(L1Loss::new()), &label),
+        (Box::new(L2Loss::new()), &label),
+        (Box::new(SoftmaxCrossEntropyLoss::new()), &classes),
+    ];
+
+    for (loss, target) in &losses {
+        let result = autograd::check_gradients(
+            |inputs| {
+                loss.forward_weighted(&inputs[0], target, Some(&weight))
+                    .expect("valid inputs")
+            },
+            std::slice::from_ref(&pred),
+            &autograd::GradCheck::default(),
+        );
+
+        assert!(result.is_ok(), "{}: {result:?}", loss.name());
+    }
+}

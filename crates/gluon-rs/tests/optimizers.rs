@@ -112,21 +112,24 @@ fn averaged_loss_stepped_with_a_batch_warns_about_dividing_twice() -> Result<()>
     Ok(())
 }
 
-#[test]
-fn sgd_momentum_weight_decay_two_steps_match_mxnet() -> Result<()> {
-    // Spec 9.3: Dense(1, in_units=2), W = [0.5, 0.5], b = 0, X = [[1,2],[3,4]], Y = [1,2],
-    // L2Loss, sgd lr 0.1, momentum 0.9, wd 0.01, step(2).
+/// Spec 9.3's setup: Dense(1, in_units=2) with W = [0.5, 0.5] and b = 0, data
+/// X = [[1,2],[3,4]], Y = [1,2], L2Loss, `step(2)`. Returns (W, b) after each step.
+fn spec_run(
+    optimizer: &str,
+    settings: optim::OptimizerParams,
+    steps: usize,
+) -> Result<Vec<(Vec<f32>, f32)>> {
     let weight = parameter("dense0_weight", &[0.5, 0.5], &[1, 2])?;
     let bias = parameter("dense0_bias", &[0.0], &[1])?;
     let mut params = ParameterDict::new("dense0_");
     params.insert(weight.clone())?;
     params.insert(bias.clone())?;
-    let settings = optim::params([("learning_rate", 0.1), ("momentum", 0.9), ("wd", 0.01)]);
-    let mut trainer = Trainer::new(&params, "sgd", settings)?;
+    let mut trainer = Trainer::new(&params, optimizer, settings)?;
     let x = NDArray::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]);
     let y = NDArray::from_vec(vec![1.0, 2.0], &[2]);
 
-    for _ in 0..2 {
+    let mut after = Vec::new();
+    for _ in 0..steps {
         let (w, b) = (weight.data()?, bias.data()?);
         let loss = autograd::record(|| {
             let out = nd::fully_connected(&x, &w, Some(&b), true);
@@ -134,10 +137,54 @@ fn sgd_momentum_weight_decay_two_steps_match_mxnet() -> Result<()> {
         })?;
         loss.backward()?;
         trainer.step(2)?;
+        after.push((weight.data()?.to_vec(), bias.data()?.asscalar()));
     }
+    Ok(after)
+}
 
-    assert_close(&weight.data()?.to_vec(), &[0.1644005, 0.03975053], 1e-6);
-    assert_close(&bias.data()?.to_vec(), &[-0.12465], 1e-6);
+#[test]
+fn sgd_momentum_weight_decay_two_steps_match_mxnet() -> Result<()> {
+    // Spec 9.3 table: sgd lr 0.1, momentum 0.9, wd 0.01.
+    let settings = optim::params([("learning_rate", 0.1), ("momentum", 0.9), ("wd", 0.01)]);
+
+    let after = spec_run("sgd", settings, 2)?;
+
+    assert_close(&after[0].0, &[0.2495, 0.1495], 1e-6);
+    assert_close(&after[1].0, &[0.1644005, 0.03975053], 1e-6);
+    assert_close(&[after[0].1, after[1].1], &[-0.1, -0.12465], 1e-6);
+    Ok(())
+}
+
+#[test]
+fn spec_one_liners_match_mxnet_for_every_optimizer() -> Result<()> {
+    // Spec 9.3 "other verified one-liners", all on the same setup.
+    let lr = || optim::params([("learning_rate", 0.1)]);
+
+    let plain = spec_run("sgd", lr(), 2)?;
+    let clipped = spec_run(
+        "sgd",
+        optim::params([("learning_rate", 0.1), ("clip_gradient", 0.5)]),
+        1,
+    )?;
+    let adam = spec_run("adam", lr(), 2)?;
+    let nag = spec_run(
+        "nag",
+        optim::params([("learning_rate", 0.1), ("momentum", 0.9)]),
+        2,
+    )?;
+    let adagrad = spec_run("adagrad", lr(), 1)?;
+    let rmsprop = spec_run("rmsprop", lr(), 1)?;
+
+    assert_close(&plain[1].0, &[0.39, 0.355], 1e-6);
+    assert_close(&[plain[1].1, clipped[0].1], &[-0.035, -0.05], 1e-6);
+    assert_close(&clipped[0].0, &[0.45, 0.45], 1e-6);
+    assert_close(&adam[0].0, &[0.3999994, 0.3999994], 1e-6);
+    assert_close(&adam[1].0, &[0.3086906, 0.3090902], 1e-6);
+    assert_close(&[adam[0].1, adam[1].1], &[-0.1000006, -0.1898586], 1e-6);
+    assert_close(&nag[0].0, &[0.025, -0.165], 1e-6);
+    assert_close(&nag[1].0, &[0.7554, 0.89005], 1e-5);
+    assert_close(&adagrad[0].0, &[0.4, 0.4], 1e-6);
+    assert_close(&rmsprop[0].0, &[0.1837722, 0.1837722], 1e-6);
     Ok(())
 }
 

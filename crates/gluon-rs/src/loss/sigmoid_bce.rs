@@ -117,6 +117,9 @@ impl SigmoidBinaryCrossEntropyLoss {
         check_binary_labels(&label)?;
 
         let loss = if self.from_sigmoid {
+            if let Some(weight) = pos_weight {
+                check_pos_weight(pred, weight)?;
+            }
             probability_loss(pred, &label, pos_weight)
         } else {
             sigmoid_cross_entropy(NAME, pred, &label, pos_weight)?
@@ -153,6 +156,23 @@ fn probability_loss(pred: &NDArray, label: &NDArray, pos_weight: Option<&NDArray
     let negative =
         pred.rsub_scalar(1.0).add_scalar(PROBABILITY_EPSILON).log() * label.rsub_scalar(1.0);
     (positive + negative).negative()
+}
+
+/// Rejects a `pos_weight` that would change the loss's shape when broadcast against `pred`.
+fn check_pos_weight(pred: &NDArray, weight: &NDArray) -> Result<()> {
+    let fits = crate::nd::kernels::broadcast_shape(pred.shape(), weight.shape())
+        .is_some_and(|shape| shape.as_slice() == pred.shape());
+    if fits {
+        return Ok(());
+    }
+    Err(Error::LayerInput {
+        layer: NAME.to_string(),
+        message: format!(
+            "pos_weight of shape {:?} does not broadcast to the prediction's shape {:?}",
+            weight.shape(),
+            pred.shape()
+        ),
+    })
 }
 
 /// The usual cause of a size mismatch for a binary loss: a prediction with one column per

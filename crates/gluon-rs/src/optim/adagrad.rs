@@ -98,7 +98,7 @@ impl Optimizer for AdaGrad {
             self.eps as f32,
         );
         let [history] = states else {
-            unreachable!("adagrad keeps one state array");
+            panic!("adagrad: apply needs 1 state buffer, got {}", states.len());
         };
         for ((w, h), &g) in weight.iter_mut().zip(history.iter_mut()).zip(grad) {
             let clipped = step.clip(rs * g);

@@ -130,7 +130,7 @@ impl Optimizer for Adam {
         let (lr_t, wd, rs) = (corrected as f32, step.wd as f32, step.rescale_grad as f32);
         let (beta1, beta2, epsilon) = (self.beta1 as f32, self.beta2 as f32, self.epsilon as f32);
         let [mean, var] = states else {
-            unreachable!("adam keeps two state arrays");
+            panic!("adam: apply needs 2 state buffers, got {}", states.len());
         };
         for (((w, m), v), &g) in weight
             .iter_mut()

@@ -56,6 +56,10 @@ pub trait Optimizer: std::fmt::Debug + Send + Sync {
     fn own_params(&self) -> OptimizerParams;
 
     /// Applies one update elementwise. `states` holds [`Optimizer::state_count`] buffers.
+    ///
+    /// # Panics
+    ///
+    /// If `states` does not hold [`Optimizer::state_count`] buffers.
     fn apply(&self, step: &UpdateStep, weight: &mut [f32], grad: &[f32], states: &mut [Vec<f32>]);
 
     /// Fresh state for `weight`: [`Optimizer::state_count`] arrays of zeros.
@@ -69,7 +73,8 @@ pub trait Optimizer: std::fmt::Debug + Send + Sync {
     ///
     /// # Panics
     ///
-    /// If `grad` or a state array has a different element count than `weight`.
+    /// If `grad` or a state array has a different element count than `weight`, or the
+    /// number of state arrays differs from [`Optimizer::state_count`].
     #[track_caller]
     fn update(&mut self, index: usize, weight: &NDArray, grad: &NDArray, states: &[NDArray]) {
         let step = self.base_mut().next_step(index);

@@ -161,3 +161,30 @@ pub(crate) fn check_range(
         format!("{value} is outside [{low}, {high}{close}"),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_rejects_leftovers_and_wrong_types() {
+        let mut reader = ParamReader::new("sgd", params([("momentum", 0.9), ("speed", 1.0)]));
+        reader.number("momentum").unwrap();
+
+        let leftover = reader.finish().unwrap_err().to_string();
+        let mut typed = ParamReader::new("rmsprop", params([("centered", 1.0)]));
+
+        assert!(
+            leftover.contains("'speed' is not one of momentum"),
+            "{leftover}"
+        );
+        assert!(typed.flag("centered").is_err());
+    }
+
+    #[test]
+    fn ranges_are_checked_with_their_bounds() {
+        assert!(check_range("sgd", "momentum", 1.0, 0.0, 1.0, true).is_err());
+        assert!(check_range("sgd", "momentum", 1.0, 0.0, 1.0, false).is_ok());
+        assert!(check_range("sgd", "wd", f64::INFINITY, 0.0, f64::MAX, false).is_err());
+    }
+}
