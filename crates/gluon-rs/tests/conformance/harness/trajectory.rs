@@ -2,19 +2,21 @@
 //! weights. Every batch loss, every epoch's validation loss, accuracy and F1 figures, the
 //! parameters after each epoch and the network's outputs must match MXNet.
 //!
-//! The network is built from `nd::fully_connected` on [`Parameter`]s, one Dense layer per
-//! entry of `architecture.layers`, so the run exercises the losses, autograd, the Trainer
-//! and the optimizers exactly as the tutorial's loop does.
+//! The network is a `HybridSequential` of `Dense` layers, one per entry of
+//! `architecture.layers`, trained by a `Trainer` over `collect_params()`, so the run
+//! exercises the layers, the losses, autograd, the Trainer and the optimizers exactly as the
+//! tutorial's loop does.
 
 use super::common::{
     catch, compare_array, compare_number, compare_values, load_family, ndarray, Report,
     DEFAULT_TOLERANCE,
 };
 use super::deviations::find;
+use gluon_rs::init::Init;
 use gluon_rs::loss::{Loss, SigmoidBinaryCrossEntropyLoss};
 use gluon_rs::metric::{Accuracy, Average, EvalMetric, F1};
-use gluon_rs::nd::{self, ActType, NDArray};
-use gluon_rs::nn::Parameter;
+use gluon_rs::nd::{self, NDArray};
+use gluon_rs::nn::{Block, Dense, HybridSequential, Parameter};
 use gluon_rs::optim::{OptimizerParams, ParamValue};
 use gluon_rs::{autograd, Trainer};
 use serde_json::Value;
@@ -39,66 +41,52 @@ pub fn run(dir: &Path) -> Report {
     report
 }
 
-/// One Dense layer: its weight, bias and activation.
-struct Layer {
-    weight: Parameter,
-    bias: Parameter,
-    activation: Option<ActType>,
-}
-
-/// The tutorial network: Dense layers with their parameters set to `initial_params`.
+/// The tutorial network: a HybridSequential of Dense layers, with every parameter set to
+/// `initial_params` by its structural name (`0.weight`, `0.bias`, ...).
 struct Network {
-    layers: Vec<Layer>,
-    /// Every parameter in `param_names` order.
+    net: HybridSequential,
+    /// Every parameter by structural name.
     params: Vec<(String, Parameter)>,
 }
 
 impl Network {
     fn build(case: &Value) -> Result<Network, String> {
-        let mut layers = Vec::new();
-        let mut params = Vec::new();
         let specs = case["architecture"]["layers"]
             .as_array()
             .ok_or("architecture.layers")?;
-        for (index, spec) in specs.iter().enumerate() {
-            if spec["type"] != "Dense" {
-                return Err(format!("unsupported layer {}", spec["type"]));
+        let mut in_units = case["architecture"]["input_dim"]
+            .as_u64()
+            .ok_or("input_dim")? as usize;
+        let mut net = HybridSequential::new();
+        net.name_scope(|net| -> Result<(), String> {
+            for spec in specs {
+                if spec["type"] != "Dense" {
+                    return Err(format!("unsupported layer {}", spec["type"]));
+                }
+                let units = spec["units"].as_u64().ok_or("units")? as usize;
+                let mut builder = Dense::builder(units).in_units(in_units);
+                if let Some(activation) = spec["activation"].as_str() {
+                    builder = builder.activation(activation);
+                }
+                net.add(builder.build().map_err(|e| e.to_string())?)
+                    .map_err(|e| e.to_string())?;
+                in_units = units;
             }
-            let load = |suffix: &str| -> Result<Parameter, String> {
-                let name = format!("{index}.{suffix}");
-                let initial = ndarray(&case["initial_params"][&name]);
-                let param = Parameter::new(name, initial.shape());
-                param.load(&initial).map_err(|e| e.to_string())?;
-                Ok(param)
-            };
-            let (weight, bias) = (load("weight")?, load("bias")?);
-            let activation = match spec["activation"].as_str() {
-                Some(name) => Some(ActType::parse(name).map_err(|e| e.to_string())?),
-                None => None,
-            };
-            params.push((weight.name().to_string(), weight.clone()));
-            params.push((bias.name().to_string(), bias.clone()));
-            layers.push(Layer {
-                weight,
-                bias,
-                activation,
-            });
+            Ok(())
+        })?;
+        net.initialize(Init::default(), false)
+            .map_err(|e| e.to_string())?;
+        let params = net.structural_params();
+        for (name, param) in &params {
+            let initial = ndarray(&case["initial_params"][name]);
+            param.set_data(&initial).map_err(|e| e.to_string())?;
         }
-        Ok(Network { layers, params })
+        Ok(Network { net, params })
     }
 
-    /// `net(x)`: each Dense layer computes `x W^T + b`, then its activation.
+    /// `net(x)`.
     fn forward(&self, x: &NDArray) -> Result<NDArray, String> {
-        let mut h = x.clone();
-        for layer in &self.layers {
-            let weight = layer.weight.data().map_err(|e| e.to_string())?;
-            let bias = layer.bias.data().map_err(|e| e.to_string())?;
-            h = nd::fully_connected(&h, &weight, Some(&bias), true);
-            if let Some(activation) = layer.activation {
-                h = h.activation(activation);
-            }
-        }
-        Ok(h)
+        self.net.forward(x).map_err(|e| e.to_string())
     }
 
     fn compare_params(&self, field: &str, want: &Value) -> Result<(), String> {
