@@ -44,6 +44,14 @@ pub enum Error {
         /// What was found and how to fix it.
         message: String,
     },
+    /// A data file other than a CSV (a split file) is malformed or does not fit the data.
+    #[error("{}: {message}", path.display())]
+    DataFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the field or index involved.
+        message: String,
+    },
     /// A dataset or loader was built from inconsistent parts.
     #[error("{0}")]
     Data(String),
