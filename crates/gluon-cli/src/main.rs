@@ -1,1 +1,27 @@
-fn main() {}
+//! `gluon-rs`: train, evaluate and apply binary classifiers on CSV files.
+
+mod args;
+mod commands;
+mod logger;
+mod output;
+mod plot;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    logger::init(cli.verbose);
+    // A panic is a bug, but the user still gets one line and no backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        logger::print_line(&format!("error: internal error: {info}"));
+    }));
+    match std::panic::catch_unwind(|| commands::run(cli.command)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => {
+            logger::print_line(&format!("error: {}", commands::describe(&error)));
+            ExitCode::from(commands::exit_code(&error))
+        }
+        Err(_) => ExitCode::FAILURE,
+    }
+}

@@ -1,0 +1,57 @@
+//! One module per subcommand, and the mapping from errors to exit codes.
+
+use crate::args::Command;
+use anyhow::Result;
+
+/// Runs a subcommand.
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Train(_) | Command::Predict(_) | Command::Evaluate(_) | Command::Demo => {
+            anyhow::bail!("not available yet")
+        }
+    }
+}
+
+/// The error and its causes on one line.
+pub fn describe(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+/// 2 for bad input (files, CSV cells, labels, arguments), 1 for any other failure.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|cause| cause.downcast_ref::<BadInput>().is_some()) {
+        return 2;
+    }
+    let from_library = error.chain().find_map(|cause| cause.downcast_ref::<gluon_rs::Error>());
+    match from_library {
+        Some(gluon_rs::Error::Io { .. }) => 2,
+        Some(gluon_rs::Error::Csv { .. }) => 2,
+        Some(gluon_rs::Error::LabelEncoding { .. }) => 2,
+        Some(gluon_rs::Error::ParamFile { .. }) => 2,
+        Some(gluon_rs::Error::Data(_)) => 2,
+        Some(gluon_rs::Error::ShapeMismatch { .. }) => 2,
+        Some(gluon_rs::Error::LayerInput { .. }) => 2,
+        Some(gluon_rs::Error::Config { .. }) => 2,
+        _ => 1,
+    }
+}
+
+/// An error caused by the user's input, reported with exit status 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
