@@ -22,7 +22,11 @@ impl log::Log for Logger {
 
     fn log(&self, record: &log::Record) {
         if self.enabled(record.metadata()) {
-            let line = format!("{}: {}", record.level().as_str().to_lowercase(), record.args());
+            let line = format!(
+                "{}: {}",
+                record.level().as_str().to_lowercase(),
+                record.args()
+            );
             print_line(&line);
         }
     }
@@ -46,7 +50,9 @@ pub fn init(verbose: bool) {
 /// Prints one line to stderr, above the progress bar when one is drawn.
 #[allow(clippy::print_stderr)]
 pub fn print_line(line: &str) {
-    let guard = active_bar().lock().unwrap_or_else(|poison| poison.into_inner());
+    let guard = active_bar()
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner());
     match guard.as_ref() {
         Some(bar) if !bar.is_hidden() => bar.println(line),
         _ => eprintln!("{line}"),
@@ -55,5 +61,7 @@ pub fn print_line(line: &str) {
 
 /// Registers the bar that log lines must be printed around (None when it is finished).
 pub fn set_active_bar(bar: Option<ProgressBar>) {
-    *active_bar().lock().unwrap_or_else(|poison| poison.into_inner()) = bar;
+    *active_bar()
+        .lock()
+        .unwrap_or_else(|poison| poison.into_inner()) = bar;
 }

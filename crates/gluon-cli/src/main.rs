@@ -2,9 +2,13 @@
 
 mod args;
 mod commands;
+mod csv_input;
+mod evaluation;
 mod logger;
+mod model;
 mod output;
 mod plot;
+mod training;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,14 +1,19 @@
 //! One module per subcommand, and the mapping from errors to exit codes.
 
+mod evaluate;
+mod predict;
+mod train;
+
 use crate::args::Command;
 use anyhow::Result;
 
 /// Runs a subcommand.
 pub fn run(command: Command) -> Result<()> {
     match command {
-        Command::Train(_) | Command::Predict(_) | Command::Evaluate(_) | Command::Demo => {
-            anyhow::bail!("not available yet")
-        }
+        Command::Train(args) => train::run(&args),
+        Command::Predict(args) => predict::run(&args),
+        Command::Evaluate(args) => evaluate::run(&args),
+        Command::Demo => anyhow::bail!("not available yet"),
     }
 }
 
@@ -27,16 +32,22 @@ pub fn describe(error: &anyhow::Error) -> String {
 
 /// 2 for bad input (files, CSV cells, labels, arguments), 1 for any other failure.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
-    if error.chain().any(|cause| cause.downcast_ref::<BadInput>().is_some()) {
+    if error
+        .chain()
+        .any(|cause| cause.downcast_ref::<BadInput>().is_some())
+    {
         return 2;
     }
-    let from_library = error.chain().find_map(|cause| cause.downcast_ref::<gluon_rs::Error>());
+    let from_library = error
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<gluon_rs::Error>());
     match from_library {
         Some(gluon_rs::Error::Io { .. }) => 2,
         Some(gluon_rs::Error::Csv { .. }) => 2,
         Some(gluon_rs::Error::LabelEncoding { .. }) => 2,
         Some(gluon_rs::Error::ParamFile { .. }) => 2,
         Some(gluon_rs::Error::Data(_)) => 2,
+        Some(gluon_rs::Error::DataFile { .. }) => 2,
         Some(gluon_rs::Error::ShapeMismatch { .. }) => 2,
         Some(gluon_rs::Error::LayerInput { .. }) => 2,
         Some(gluon_rs::Error::Config { .. }) => 2,

@@ -1,0 +1,28 @@
+//! `gluon-rs evaluate`: the metrics of a trained model on a labelled CSV file.
+
+use crate::args::EvaluateArgs;
+use crate::csv_input;
+use crate::evaluation::Evaluation;
+use crate::model::Model;
+use anyhow::Result;
+use gluon_rs::data::CsvDataset;
+
+/// Runs `evaluate`.
+#[allow(clippy::print_stdout)]
+pub fn run(args: &EvaluateArgs) -> Result<()> {
+    let model = Model::load(&args.model)?;
+    // Read with the training file's columns and label encoding, by name.
+    let options =
+        csv_input::matching_options(args.delimiter, &model.spec.features, &model.spec.label)?;
+    let rows = CsvDataset::load(&args.csv, &options)?;
+    let probabilities = model.probabilities(&rows.features())?;
+    let evaluation =
+        Evaluation::compute(rows.label_values(), &probabilities, model.spec.threshold)?;
+
+    if args.json {
+        println!("{}", serde_json::to_string(&evaluation)?);
+    } else {
+        print!("{}", evaluation.report(&rows.path().display().to_string()));
+    }
+    Ok(())
+}
