@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a binary classifier on a CSV file and write the model to a directory.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Write the predicted probability and class of every row of a CSV file.
     Predict(PredictArgs),
     /// Print the metrics of a trained model on a labelled CSV file.

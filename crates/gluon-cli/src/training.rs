@@ -74,7 +74,7 @@ pub fn fit(
         .pos_weight
         .map(|w| NDArray::from_vec(vec![w], &[1, 1]));
     let mut trainer = Trainer::new(
-        &net.collect_params(),
+        net.collect_params(),
         settings.optimizer.as_str(),
         optimizer_params(settings),
     )?;
