@@ -3,12 +3,13 @@
 //! nanoseconds, so the figures measure the per-op overhead: allocation, locking and
 //! recording.
 //!
-//! Run with `cargo bench -p gluon-rs --bench nd_ops`; results go in `BENCHMARKS.md`.
+//! Run with `cargo bench -p gluon-rs --bench nd_ops`; results go in `BENCHMARKS.md`. With
+//! `GLUON_RS_BENCH_ON_CPU=1` (Linux only) the figures are the time this thread spent on a
+//! CPU instead of wall-clock time, which stays meaningful on a machine shared with other
+//! busy processes.
 
-// `criterion_group!` defines a public function that cannot carry a doc comment.
-#![allow(missing_docs)]
-
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{black_box, Criterion, Throughput};
 use gluon_rs::autograd;
 use gluon_rs::nd::{self, NDArray};
 use gluon_rs::random;
@@ -18,7 +19,82 @@ fn matrix(seed: u64) -> NDArray {
     random::normal(0.0, 1.0, &[10, 10])
 }
 
-fn elementwise(c: &mut Criterion) {
+/// Nanoseconds the calling thread has spent running on a CPU, from the first field of
+/// Linux's `/proc/thread-self/schedstat`.
+fn on_cpu_nanoseconds() -> u64 {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat")
+        .expect("GLUON_RS_BENCH_ON_CPU needs Linux's /proc/thread-self/schedstat");
+    text.split_whitespace()
+        .next()
+        .and_then(|field| field.parse().ok())
+        .expect("schedstat starts with the on-CPU time in nanoseconds")
+}
+
+/// A criterion measurement of on-CPU time: time the thread waited while other processes
+/// ran is not counted.
+struct OnCpuTime;
+
+impl Measurement for OnCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        on_cpu_nanoseconds()
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        on_cpu_nanoseconds() - start
+    }
+
+    fn add(&self, first: &u64, second: &u64) -> u64 {
+        first + second
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanoseconds
+    }
+}
+
+/// Shows nanosecond values in ns, µs, ms or s.
+struct Nanoseconds;
+
+impl ValueFormatter for Nanoseconds {
+    fn scale_values(&self, typical_value: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = match typical_value {
+            v if v < 1e3 => (1.0, "ns"),
+            v if v < 1e6 => (1e-3, "µs"),
+            v if v < 1e9 => (1e-6, "ms"),
+            _ => (1e-9, "s"),
+        };
+        values.iter_mut().for_each(|value| *value *= factor);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical_value: f64,
+        _throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        // No benchmark here sets a throughput; report iterations per second.
+        values.iter_mut().for_each(|value| *value = 1e9 / *value);
+        "iter/s"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn elementwise<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let (a, b) = (matrix(1), matrix(2));
 
     c.bench_function("add/10x10", |bench| bench.iter(|| black_box(&a + &b)));
@@ -32,7 +108,7 @@ fn elementwise(c: &mut Criterion) {
     });
 }
 
-fn reductions(c: &mut Criterion) {
+fn reductions<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let a = matrix(3);
 
     c.bench_function("sum/10x10", |bench| bench.iter(|| black_box(a.sum())));
@@ -41,7 +117,7 @@ fn reductions(c: &mut Criterion) {
     });
 }
 
-fn products(c: &mut Criterion) {
+fn products<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let (a, b) = (matrix(4), matrix(5));
     let bias = random::normal(0.0, 1.0, &[10]);
 
@@ -53,7 +129,7 @@ fn products(c: &mut Criterion) {
     });
 }
 
-fn recorded(c: &mut Criterion) {
+fn recorded<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let (a, b) = (matrix(6), matrix(7));
     a.attach_grad();
 
@@ -63,7 +139,7 @@ fn recorded(c: &mut Criterion) {
 }
 
 /// One forward + backward of Dense(10, relu) x 3 + Dense(1) at batch 10, sum loss.
-fn mlp(c: &mut Criterion) {
+fn mlp<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let widths = [10, 10, 10, 10, 1];
     let layers: Vec<(NDArray, NDArray)> = widths
         .windows(2)
@@ -94,5 +170,25 @@ fn mlp(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, elementwise, reductions, products, recorded, mlp);
-criterion_main!(benches);
+fn run_all<M: Measurement + 'static>(mut c: Criterion<M>) {
+    elementwise(&mut c);
+    reductions(&mut c);
+    products(&mut c);
+    recorded(&mut c);
+    mlp(&mut c);
+    c.final_summary();
+}
+
+fn main() {
+    if std::env::var_os("GLUON_RS_BENCH_ON_CPU").is_some() {
+        // The kernel updates the on-CPU count at scheduler ticks (a few milliseconds), so
+        // ten long samples replace criterion's hundred short ones.
+        let on_cpu = Criterion::default()
+            .sample_size(10)
+            .with_measurement(OnCpuTime)
+            .configure_from_args();
+        run_all(on_cpu);
+    } else {
+        run_all(Criterion::default().configure_from_args());
+    }
+}

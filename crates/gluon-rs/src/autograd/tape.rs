@@ -9,7 +9,8 @@
 use crate::autograd::scope::set_recording;
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -123,6 +124,33 @@ impl Drop for Node {
     }
 }
 
+/// A hasher for the pointer keys of the backward pass. The default SipHash guards against
+/// chosen keys, which addresses are not; for the seed program's small graphs it cost more
+/// than the gradient rules themselves.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        // Fibonacci hashing: the multiply spreads the aligned low bits over the high bits,
+        // which hashbrown reads.
+        self.0 = (address as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type AddressMap<V> = HashMap<usize, V, BuildHasherDefault<AddressHasher>>;
+type AddressSet = HashSet<usize, BuildHasherDefault<AddressHasher>>;
+
 fn key(array: &NDArray) -> usize {
     std::sync::Arc::as_ptr(&array.cell) as usize
 }
@@ -136,7 +164,7 @@ const FREED: &str = "the graph was already freed by an earlier backward; pass \
 /// array comes after all arrays it was computed from.
 fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
     let mut order = Vec::new();
-    let mut visited = std::collections::HashSet::new();
+    let mut visited = AddressSet::default();
     // Iterative depth-first search; the flag marks the second visit (children done).
     let mut stack: Vec<(NDArray, bool)> = heads.iter().map(|&h| (h.clone(), false)).collect();
     while let Some((array, children_done)) = stack.pop() {
@@ -168,7 +196,7 @@ fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
     Ok(order)
 }
 
-fn accumulate(map: &mut HashMap<usize, (NDArray, NDArray)>, target: &NDArray, grad: NDArray) {
+fn accumulate(map: &mut AddressMap<(NDArray, NDArray)>, target: &NDArray, grad: NDArray) {
     match map.get_mut(&key(target)) {
         Some((_, total)) => *total = &*total + &grad,
         None => {
@@ -234,8 +262,8 @@ fn run_rules(
     head_grads: Option<&[NDArray]>,
     order: &[NDArray],
     retain_graph: bool,
-) -> Result<HashMap<usize, (NDArray, NDArray)>> {
-    let mut pending: HashMap<usize, (NDArray, NDArray)> = HashMap::new();
+) -> Result<AddressMap<(NDArray, NDArray)>> {
+    let mut pending = AddressMap::with_capacity_and_hasher(order.len(), Default::default());
     for (index, &head) in heads.iter().enumerate() {
         let grad = match head_grads.and_then(|grads| grads.get(index)) {
             Some(grad) => grad.clone(),
@@ -244,7 +272,7 @@ fn run_rules(
         accumulate(&mut pending, head, grad);
     }
 
-    let mut leaves = HashMap::new();
+    let mut leaves = AddressMap::with_capacity_and_hasher(order.len(), Default::default());
     for array in order.iter().rev() {
         let Some((_, grad)) = pending.remove(&key(array)) else {
             continue;

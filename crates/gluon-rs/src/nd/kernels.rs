@@ -121,13 +121,46 @@ pub(crate) fn broadcast_zip(
         let x = a[0];
         return b.iter().map(|&y| f(x, y)).collect();
     }
-    let mut out = vec![0.0; size];
+    // One pass per row of the last axis, where each operand is either contiguous (stride
+    // 1) or repeats one value (stride 0): the inner loops then run over plain slices.
+    let ndim = out_shape.len();
+    let inner = out_shape[ndim - 1];
     let strides_a = broadcast_strides(a_shape, out_shape);
     let strides_b = broadcast_strides(b_shape, out_shape);
-    for_each_strided(out_shape, &strides_a, &strides_b, |o, i, j| {
-        out[o] = f(a[i], b[j]);
-    });
+    let (step_a, step_b) = (strides_a[ndim - 1], strides_b[ndim - 1]);
+    let mut out = Vec::with_capacity(size);
+    let outer = &out_shape[..ndim - 1];
+    for_each_strided(
+        outer,
+        &strides_a[..ndim - 1],
+        &strides_b[..ndim - 1],
+        |_, i, j| match (step_a, step_b) {
+            (0, 0) => out.extend(std::iter::repeat_n(f(a[i], b[j]), inner)),
+            (0, _) => out.extend(b[j..j + inner].iter().map(|&y| f(a[i], y))),
+            (_, 0) => out.extend(a[i..i + inner].iter().map(|&x| f(x, b[j]))),
+            _ => out.extend(
+                a[i..i + inner]
+                    .iter()
+                    .zip(&b[j..j + inner])
+                    .map(|(&x, &y)| f(x, y)),
+            ),
+        },
+    );
     out
+}
+
+/// The sum of a slice with eight running partial sums, which the compiler keeps in one
+/// vector register; the order of additions is fixed, so the result is deterministic.
+pub(crate) fn sum_slice(data: &[f32]) -> f32 {
+    let mut partial = [0.0f32; 8];
+    let chunks = data.chunks_exact(8);
+    let tail: f32 = chunks.remainder().iter().sum();
+    for chunk in chunks {
+        for (total, &value) in partial.iter_mut().zip(chunk) {
+            *total += value;
+        }
+    }
+    partial.iter().sum::<f32>() + tail
 }
 
 /// Sums `data` of `shape` down to `target` (which broadcasts to `shape`): the gradient of a
@@ -138,9 +171,53 @@ pub(crate) fn sum_to_shape(data: &[f32], shape: &[usize], target: &[usize]) -> V
         return data.to_vec();
     }
     if target_size == 1 {
-        return vec![data.iter().sum()];
+        return vec![sum_slice(data)];
+    }
+    // The common reductions keep a prefix of the axes (sum over trailing axes: one sum per
+    // contiguous chunk) or a suffix (sum over leading axes, as a bias gradient: rows added
+    // together); anything else takes the strided loop.
+    let offset = shape.len() - target.len();
+    let ones_then_same = |split: usize| {
+        (0..shape.len()).all(|axis| {
+            let kept = if axis < offset {
+                1
+            } else {
+                target[axis - offset]
+            };
+            if axis < split {
+                kept == 1
+            } else {
+                kept == shape[axis]
+            }
+        })
+    };
+    let same_then_ones = |split: usize| {
+        (0..shape.len()).all(|axis| {
+            let kept = if axis < offset {
+                1
+            } else {
+                target[axis - offset]
+            };
+            if axis < split {
+                kept == shape[axis]
+            } else {
+                kept == 1
+            }
+        })
+    };
+    if (0..=shape.len()).any(same_then_ones) {
+        let chunk = data.len() / target_size;
+        return data.chunks_exact(chunk).map(sum_slice).collect();
     }
     let mut out = vec![0.0; target_size];
+    if (0..=shape.len()).any(ones_then_same) {
+        for row in data.chunks_exact(target_size) {
+            out.iter_mut()
+                .zip(row)
+                .for_each(|(total, &value)| *total += value);
+        }
+        return out;
+    }
     let target_strides = broadcast_strides(target, shape);
     let own = strides(shape);
     for_each_strided(shape, &own, &target_strides, |_, i, t| {
@@ -228,6 +305,46 @@ mod tests {
         let out = sum_to_shape(&data, &[2, 3], &[1, 3]);
 
         assert_eq!(out, vec![5.0, 7.0, 9.0]);
+    }
+
+    #[test]
+    fn sum_to_shape_shortcuts_agree_with_hand_sums() {
+        // data = 0..6 as (2, 3): row sums 3, 12; column sums 3, 5, 7.
+        let data: Vec<f32> = (0..6).map(|i| i as f32).collect();
+        let cube: Vec<f32> = (0..24).map(|i| i as f32).collect();
+
+        let trailing = sum_to_shape(&data, &[2, 3], &[2, 1]);
+        let leading = sum_to_shape(&data, &[2, 3], &[3]);
+        let leading_kept = sum_to_shape(&data, &[2, 3], &[1, 3]);
+        let middle = sum_to_shape(&cube, &[2, 3, 4], &[2, 1, 4]);
+
+        assert_eq!(trailing, vec![3.0, 12.0]);
+        assert_eq!(leading, vec![3.0, 5.0, 7.0]);
+        assert_eq!(leading_kept, vec![3.0, 5.0, 7.0]);
+        // (2,3,4) over axis 1: element [b, k] = sum_j (12 b + 4 j + k) = 36 b + 12 + 3 k.
+        assert_eq!(middle, vec![12.0, 15.0, 18.0, 21.0, 48.0, 51.0, 54.0, 57.0]);
+    }
+
+    #[test]
+    fn sum_slice_covers_chunks_and_remainder() {
+        let data: Vec<f32> = (1..=19).map(|i| i as f32).collect();
+
+        assert_eq!(sum_slice(&data), 190.0);
+        assert_eq!(sum_slice(&[]), 0.0);
+    }
+
+    #[test]
+    fn broadcast_zip_rows_cover_every_stride_pattern() {
+        // (2,1,3) - (2,1): out[i, j, k] = a[i, 0, k] - b[j, 0].
+        let a = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let b = [10.0, 20.0];
+
+        let out = broadcast_zip(&a, &[2, 1, 3], &b, &[2, 1], &[2, 2, 3], |x, y| x - y);
+
+        let expected = [
+            -9.0, -8.0, -7.0, -19.0, -18.0, -17.0, -6.0, -5.0, -4.0, -16.0, -15.0, -14.0,
+        ];
+        assert_eq!(out, expected);
     }
 
     #[test]

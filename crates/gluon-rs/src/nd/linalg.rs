@@ -4,7 +4,7 @@ use super::array::{NDArray, Shape};
 use super::gemm::{matmul, Operand};
 use crate::autograd::tape::Backward;
 
-/// `a · b` for row-major `data` viewed as matrices.
+/// `a · b` for row-major `data` viewed as matrices, as row-major data.
 fn product(
     a: &NDArray,
     a_dims: (usize, usize),
@@ -12,9 +12,9 @@ fn product(
     b: &NDArray,
     b_dims: (usize, usize),
     tb: bool,
-) -> NDArray {
+) -> Vec<f32> {
     let (a_data, b_data) = (a.read(), b.read());
-    let (data, m, n) = matmul(
+    let (data, _, _) = matmul(
         Operand {
             data: &a_data,
             rows: a_dims.0,
@@ -28,7 +28,7 @@ fn product(
             transposed: tb,
         },
     );
-    NDArray::from_parts(data, Shape::from_slice(&[m, n]), None)
+    data
 }
 
 /// A shape seen as a matrix: 1-D as a row (or column) vector, N-D with all but the last
@@ -106,7 +106,7 @@ pub fn dot(a: &NDArray, b: &NDArray, transpose_a: bool, transpose_b: bool) -> ND
     if out_shape.is_empty() {
         out_shape.push(1);
     }
-    let data = product(a, a_dims, transpose_a, b, b_dims, transpose_b).to_vec();
+    let data = product(a, a_dims, transpose_a, b, b_dims, transpose_b);
 
     // C = op(A) op(B): dop(A) = G op(B)ᵀ, dop(B) = op(A)ᵀ G, transposed back where needed.
     NDArray::from_op(data, out_shape, &[a, b], move |c: &Backward| {
@@ -123,16 +123,8 @@ pub fn dot(a: &NDArray, b: &NDArray, transpose_a: bool, transpose_b: bool) -> ND
             product(a, a_dims, !transpose_a, g.0, g.1, false)
         };
         vec![
-            Some(NDArray::from_parts(
-                grad_a.to_vec(),
-                a.cell.shape.clone(),
-                None,
-            )),
-            Some(NDArray::from_parts(
-                grad_b.to_vec(),
-                b.cell.shape.clone(),
-                None,
-            )),
+            Some(NDArray::from_parts(grad_a, a.cell.shape.clone(), None)),
+            Some(NDArray::from_parts(grad_b, b.cell.shape.clone(), None)),
         ]
     })
 }
@@ -188,7 +180,7 @@ pub fn fully_connected(
             bias.shape()
         );
     }
-    let mut data = product(x, (rows, width), false, weight, (units, in_units), true).to_vec();
+    let mut data = product(x, (rows, width), false, weight, (units, in_units), true);
     if let Some(bias) = bias {
         let bias = bias.read();
         data.chunks_mut(units)
@@ -212,16 +204,8 @@ pub fn fully_connected(
         let grad_x = product(c.grad, (rows, units), false, weight, (units, width), false);
         let grad_w = product(c.grad, (rows, units), true, x, (rows, width), false);
         let mut grads = vec![
-            Some(NDArray::from_parts(
-                grad_x.to_vec(),
-                x.cell.shape.clone(),
-                None,
-            )),
-            Some(NDArray::from_parts(
-                grad_w.to_vec(),
-                weight.cell.shape.clone(),
-                None,
-            )),
+            Some(NDArray::from_parts(grad_x, x.cell.shape.clone(), None)),
+            Some(NDArray::from_parts(grad_w, weight.cell.shape.clone(), None)),
         ];
         if c.inputs.len() == 3 {
             let mut grad_b = vec![0.0; units];
