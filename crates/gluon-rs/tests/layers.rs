@@ -570,3 +570,101 @@ fn load_converts_exact_float64_and_refuses_lossy_values() -> Result<()> {
     );
     Ok(())
 }
+
+/// The recorded MXNet files of the tutorial network (fixtures README §8).
+fn tutorial_fixture(stem: &str) -> (std::path::PathBuf, serde_json::Value) {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mxnet/params_format");
+    let text = std::fs::read_to_string(dir.join(format!("{stem}.json"))).expect("fixture json");
+    let json = serde_json::from_str(&text).expect("valid fixture json");
+    (dir.join(format!("{stem}.params")), json)
+}
+
+fn fixture_array(value: &serde_json::Value) -> NDArray {
+    let shape: Vec<usize> = value["shape"]
+        .as_array()
+        .expect("shape")
+        .iter()
+        .map(|d| d.as_u64().expect("dimension") as usize)
+        .collect();
+    let data: Vec<f32> = value["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|v| v.as_f64().expect("number") as f32)
+        .collect();
+    NDArray::from_vec(data, &shape)
+}
+
+/// Loads an MXNet file of the tutorial network as its JSON says MXNet loads it, checks the
+/// names and the recorded forward output, and returns the loaded network.
+fn load_tutorial_fixture(stem: &str) -> Result<(HybridSequential, std::path::PathBuf)> {
+    let (path, json) = tutorial_fixture(stem);
+    let net = seed_net()?;
+    let names = json["structural_to_full_name"]
+        .as_object()
+        .into_iter()
+        .flatten();
+    for (structural, full) in names {
+        let by_structure = net
+            .structural_params()
+            .into_iter()
+            .find(|(s, _)| s == structural);
+        let param = by_structure.expect("structural name exists").1;
+        assert_eq!(param.name(), full.as_str().unwrap(), "{stem}");
+    }
+
+    match json["load_method"].as_str() {
+        Some("load_parameters") => net.load_parameters(&path, false, false)?,
+        Some("collect_params_load") => net.collect_params().load(&path, false, false, "")?,
+        other => panic!("unknown load method {other:?}"),
+    }
+    let check = &json["forward_check"];
+    let output = net.forward(&fixture_array(&check["input"]))?.to_vec();
+
+    let expected = fixture_array(&check["output"]).to_vec();
+    for (&got, &want) in output.iter().zip(&expected) {
+        assert!(
+            (got - want).abs() <= 1e-5 + 1e-4 * want.abs(),
+            "{stem}: {got} vs {want}"
+        );
+    }
+    Ok((net, path))
+}
+
+#[test]
+fn mxnet_tutorial_file_loads_and_saves_byte_identical() -> Result<()> {
+    let (net, original) = load_tutorial_fixture("tutorial_net")?;
+    let (_dir, path) = temp_file("resaved.params");
+
+    net.save_parameters(&path)?;
+
+    let bytes = std::fs::read(&path).expect("written file");
+    assert_eq!(bytes, std::fs::read(&original).expect("fixture file"));
+    Ok(())
+}
+
+#[test]
+fn mxnet_full_name_file_loads_through_the_parameter_dict() -> Result<()> {
+    let (net, original) = load_tutorial_fixture("tutorial_net_fullnames")?;
+    let (_dir, path) = temp_file("fullnames.params");
+
+    net.collect_params().save(&path, "")?;
+
+    let bytes = std::fs::read(&path).expect("written file");
+    assert_eq!(bytes, std::fs::read(&original).expect("fixture file"));
+    assert!(net.load_parameters(&original, false, false).is_err());
+    Ok(())
+}
+
+#[test]
+fn mxnet_stripped_file_loads_with_the_prefix_restored() -> Result<()> {
+    let (net, original) = load_tutorial_fixture("tutorial_net_stripped")?;
+    let (_dir, path) = temp_file("stripped.params");
+
+    net.collect_params().save(&path, net.prefix())?;
+
+    let bytes = std::fs::read(&path).expect("written file");
+    assert_eq!(bytes, std::fs::read(&original).expect("fixture file"));
+    Ok(())
+}
