@@ -16,6 +16,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// The gradient buffer is the data array's own (`attach_grad`), so
 /// [`NDArray::grad_is_fresh`] and friends work on [`Parameter::data`].
 ///
+/// # Limitations
+///
+/// Parameters live on `cpu(0)` in `float32`: there is no `ctx` argument, no per-context
+/// copies and no `dtype` setting.
+///
 /// ```
 /// use gluon_rs::init::{Init, One};
 /// use gluon_rs::nn::Parameter;

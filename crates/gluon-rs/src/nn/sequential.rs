@@ -160,6 +160,11 @@ impl Sequential {
 
 /// Chains hybridizable blocks in the order they were added, as `nn.HybridSequential`.
 ///
+/// # Limitations
+///
+/// `hybridize` only sets a flag: the network always runs imperatively, which gives the same
+/// results as MXNet's cached graph. Slicing a container (`net[a:b]`) is not supported.
+///
 /// ```
 /// use gluon_rs::nn::{Block, Dense, HybridSequential};
 ///
