@@ -38,3 +38,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn commit(temporary: &Path, path: &Path) -> Result<()> {
     std::fs::rename(temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// Writes `text` to stdout. A closed pipe (`gluon-rs predict ... | head`) ends the process
+/// quietly with success, as the reader has all it wanted.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(error) => Err(error).context("cannot write to stdout"),
+    }
+}

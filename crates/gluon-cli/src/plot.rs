@@ -106,6 +106,7 @@ fn draw_losses(panel: &Panel, history: &[EpochPoint]) -> Result<()> {
     chart
         .configure_mesh()
         .x_desc("epoch")
+        .x_label_formatter(&|epoch| format!("{epoch:.0}"))
         .y_desc("mean loss")
         .draw()?;
     line(&mut chart, train, BLUE, "training")?;
@@ -123,6 +124,7 @@ fn draw_metrics(panel: &Panel, history: &[EpochPoint], rows_name: &str) -> Resul
     chart
         .configure_mesh()
         .x_desc("epoch")
+        .x_label_formatter(&|epoch| format!("{epoch:.0}"))
         .y_desc("score")
         .draw()?;
     line(

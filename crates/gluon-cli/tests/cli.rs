@@ -533,7 +533,7 @@ const BROKEN_CSVS: &[(&str, &str, &[&str])] = &[
     (
         "na.csv",
         "a,b,y\n1,2,0\n4,NA,1\n",
-        &["na.csv:3", "column 2 (b)", "NA"],
+        &["na.csv:3", "column 2 (b)", "NA", "--missing drop"],
     ),
     (
         "empty_cell.csv",
@@ -568,7 +568,7 @@ const BROKEN_CSVS: &[(&str, &str, &[&str])] = &[
     (
         "yes_no.csv",
         "a,b,y\n1,2,yes\n1,3,no\n",
-        &["yes_no.csv", "column 3 (y)", "positive"],
+        &["yes_no.csv", "column 3 (y)", "--positive"],
     ),
 ];
 
@@ -702,6 +702,52 @@ fn predict_csv_without_a_model_column_names_it() -> TestResult {
         &["evaluate", path_str(&model), path_str(&other)],
         2,
         &["other.csv:1", "TUCE"],
+    );
+    Ok(())
+}
+
+#[test]
+fn separate_validation_file_is_read_by_column_name() -> TestResult {
+    let dir = TempDir::new()?;
+    let csv = data("spector.csv");
+    let validation = dir.path().join("validation.csv");
+    std::fs::write(&validation, "PSI,GRADE,TUCE,GPA\n1,1,25,3.9\n0,0,20,2.7\n")?;
+
+    let stdout = gluon_ok(&[
+        "train",
+        path_str(&csv),
+        "--val",
+        path_str(&validation),
+        "--quiet",
+        "--out",
+        path_str(&dir.path().join("m")),
+    ]);
+
+    assert!(
+        stdout.contains("training rows 32, validation rows 2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("validation (2 rows)"), "{stdout}");
+    Ok(())
+}
+
+#[test]
+fn unwritable_output_directory_is_a_failure_with_exit_status_1() -> TestResult {
+    let dir = TempDir::new()?;
+    let file = dir.path().join("a_file");
+    std::fs::write(&file, "not a directory")?;
+    let csv = data("spector.csv");
+
+    gluon_fails(
+        &[
+            "train",
+            path_str(&csv),
+            "--quiet",
+            "--out",
+            path_str(&file.join("model")),
+        ],
+        1,
+        &["cannot create the output directory", "a_file"],
     );
     Ok(())
 }

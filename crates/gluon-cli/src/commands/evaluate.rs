@@ -4,11 +4,11 @@ use crate::args::EvaluateArgs;
 use crate::csv_input;
 use crate::evaluation::Evaluation;
 use crate::model::Model;
+use crate::output;
 use anyhow::Result;
 use gluon_rs::data::CsvDataset;
 
 /// Runs `evaluate`.
-#[allow(clippy::print_stdout)]
 pub fn run(args: &EvaluateArgs) -> Result<()> {
     let model = Model::load(&args.model)?;
     // Read with the training file's columns and label encoding, by name.
@@ -20,9 +20,8 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
         Evaluation::compute(rows.label_values(), &probabilities, model.spec.threshold)?;
 
     if args.json {
-        println!("{}", serde_json::to_string(&evaluation)?);
+        output::print_stdout(&format!("{}\n", serde_json::to_string(&evaluation)?))
     } else {
-        print!("{}", evaluation.report(&rows.path().display().to_string()));
+        output::print_stdout(&evaluation.report(&rows.path().display().to_string()))
     }
-    Ok(())
 }

@@ -27,6 +27,20 @@ pub fn describe(error: &anyhow::Error) -> String {
             text.push_str(&cause);
         }
     }
+    // The library words its advice for any caller; name the options that act on it here.
+    if text.contains("(for example positive = ") {
+        text.push_str(" (on the command line: --positive <value>)");
+    }
+    if text.contains("choose to drop rows with missing values") {
+        text.push_str(" (on the command line: --missing drop)");
+    }
+    // The library words its advice for any caller; name the options that act on it here.
+    if text.contains("(for example positive = ") {
+        text.push_str(" (on the command line: --positive <value>)");
+    }
+    if text.contains("choose to drop rows with missing values") {
+        text.push_str(" (on the command line: --missing drop)");
+    }
     text
 }
 

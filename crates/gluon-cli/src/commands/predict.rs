@@ -4,10 +4,9 @@ use crate::args::PredictArgs;
 use crate::csv_input;
 use crate::model::Model;
 use crate::output;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use gluon_rs::data::{CsvFeatures, CsvOptions};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// Runs `predict`.
 pub fn run(args: &PredictArgs) -> Result<()> {
@@ -29,12 +28,6 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     }
     match &args.out {
         Some(path) => output::write_atomic(path, text.as_bytes()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .context("cannot write to stdout")
-        }
+        None => output::print_stdout(&text),
     }
 }

@@ -33,7 +33,6 @@ struct MetricsFile<'a> {
 }
 
 /// Runs `train`.
-#[allow(clippy::print_stdout)]
 pub fn run(args: &TrainArgs) -> Result<()> {
     let hidden = parse_hidden(&args.hidden)?;
     let threshold = parse_threshold(&args.threshold)?;
@@ -58,7 +57,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             train.len()
         );
     }
-    print!("{summary}");
+    output::print_stdout(&summary)?;
 
     let standardizer = (!args.no_standardize)
         .then(|| Standardizer::fit(train.table()))
@@ -107,12 +106,10 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         Threshold::MaxF1 => evaluation::max_f1_threshold(labels, &probabilities),
     };
     let final_metrics = Evaluation::compute(labels, &probabilities, threshold)?;
-    print!("{}", final_metrics.report(scored.name));
+    output::print_stdout(&final_metrics.report(scored.name))?;
     if hidden.is_empty() {
-        print!(
-            "{}",
-            coefficients(&net, train.feature_names(), standardizer.as_ref())?
-        );
+        let text = coefficients(&net, train.feature_names(), standardizer.as_ref())?;
+        output::print_stdout(&text)?;
     }
 
     let spec = ModelSpec::new(
@@ -125,8 +122,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let model = Model { spec, net };
     let roc = evaluation::roc_curve(labels, &probabilities);
     write_outputs(args, &model, &history, &final_metrics, scored.name, &roc)?;
-    println!("model written to {}", args.out.display());
-    Ok(())
+    output::print_stdout(&format!("model written to {}\n", args.out.display()))
 }
 
 fn parse_hidden(text: &str) -> Result<Vec<usize>> {
@@ -304,7 +300,7 @@ fn write_outputs(
     roc: &[(f64, f64)],
 ) -> Result<()> {
     std::fs::create_dir_all(&args.out)
-        .map_err(|error| BadInput(format!("{}: cannot create: {error}", args.out.display())))?;
+        .with_context(|| format!("cannot create the output directory {}", args.out.display()))?;
     model.save(&args.out)?;
 
     let metrics = MetricsFile {
