@@ -94,3 +94,62 @@ fn unknown_operator_is_reported_not_skipped() {
     assert!(report.failures[0].contains(&case));
     assert!(report.failures[0].contains("no_such_op"));
 }
+
+/// Copies `params_format/` into a fresh folder and lets `tamper` change it.
+fn tampered_params(tamper: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let source = harness::fixture_dir().join("params_format");
+    let root = tempfile::tempdir().expect("temporary folder");
+    let target = root.path().join("params_format");
+    std::fs::create_dir(&target).expect("params_format folder");
+    for entry in std::fs::read_dir(&source).expect("fixture folder") {
+        let path = entry.expect("fixture entry").path();
+        let name = path.file_name().expect("file name").to_owned();
+        std::fs::copy(&path, target.join(name)).expect("copy fixture");
+    }
+    tamper(&target);
+    root
+}
+
+#[test]
+fn untouched_params_files_pass_every_check() {
+    let root = tampered_params(|_| {});
+
+    let report = run("params_format", root.path());
+
+    assert_eq!(report.failed, 0, "{:?}", report.failures);
+    assert_eq!(report.passed, 27);
+}
+
+#[test]
+fn changed_params_byte_fails_read_and_rebuild_naming_element_and_offset() {
+    // Byte 100 of tutorial_net.params is inside element 9 of 0.weight (data starts at 64).
+    let root = tampered_params(|folder| {
+        let path = folder.join("tutorial_net.params");
+        let mut bytes = std::fs::read(&path).expect("read");
+        bytes[100] ^= 1;
+        std::fs::write(&path, bytes).expect("write");
+    });
+
+    let report = run("params_format", root.path());
+
+    assert_eq!(report.failed, 2, "{:?}", report.failures);
+    assert!(report.failures[0].contains("tutorial_net.json / read: array 0 (0.weight): element 9"));
+    assert!(report.failures[1].contains("tutorial_net.json / rebuild"));
+    assert!(report.failures[1].contains("first difference at byte 100"));
+}
+
+#[test]
+fn changed_params_json_value_fails_every_check() {
+    let root = tampered_params(|folder| {
+        let path = folder.join("ndsave_f64_i32.json");
+        let mut json: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        json["arrays"][1]["data"][0] = serde_json::json!(-4);
+        std::fs::write(&path, json.to_string()).expect("write");
+    });
+
+    let report = run("params_format", root.path());
+
+    assert_eq!(report.failed, 3, "{:?}", report.failures);
+    assert!(report.failures[2].contains("ndsave_f64_i32.json / sha256"));
+}

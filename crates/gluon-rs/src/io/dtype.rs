@@ -22,6 +22,7 @@ use std::fmt;
 /// bfloat16 (12). MXNet 1.9.1's Gluon never writes them to parameter files, so they are not
 /// represented; a file holding one is rejected with an error that names the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DType {
     /// 32-bit float, code 0 (MXNet's default).
     Float32,

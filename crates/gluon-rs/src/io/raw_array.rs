@@ -12,6 +12,7 @@ use std::fmt;
 /// Equality compares bit patterns, so a NaN equals the same NaN and `0.0` differs from
 /// `-0.0`: two equal `RawData` are written as the same bytes.
 #[derive(Clone)]
+#[non_exhaustive]
 pub enum RawData {
     /// `float32` elements.
     Float32(Vec<f32>),

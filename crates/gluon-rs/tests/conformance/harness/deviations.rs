@@ -114,6 +114,15 @@ pub static RULES: &[Rule] = &[
         reason: "the network report needs a layer gluon-rs does not have yet (such as Conv2D or \
                  BatchNorm); building it must fail with a clear error until the layer exists",
     },
+    Rule {
+        id: "params_format.classic_scalar_refused",
+        family: "params_format",
+        applies: params_rules::classic_mode_scalar,
+        derivation: Derivation::ExpectedError("V2 records cannot hold"),
+        reason: "MXNet 1.9.1 writes a 0-d array outside numpy shape mode as a V2 record with \
+                 ndim 0 and one element, a file it cannot read back (V2 ndim 0 means an empty \
+                 none array); ours refuses to write such a file and points to V3 or shape (1,)",
+    },
 ];
 
 /// Whether a data case records an item or batch whose dtype is not float32.
@@ -281,5 +290,25 @@ mod metric_rules {
                 derive_readings(case, slot, replay);
             }
         }
+    }
+}
+
+/// Conditions of the `params_format` rules.
+mod params_rules {
+    use serde_json::Value;
+
+    /// A file written in classic shape mode that holds a 0-d array.
+    pub fn classic_mode_scalar(file: &Value) -> bool {
+        let classic = file["np_shape_semantics"].as_bool() == Some(false);
+        let has_scalar = file["arrays"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|array| {
+                array["shape"]
+                    .as_array()
+                    .is_some_and(|shape| shape.is_empty())
+            });
+        classic && has_scalar
     }
 }
