@@ -111,7 +111,7 @@ fn draw_losses(panel: &Panel, history: &[EpochPoint]) -> Result<()> {
         .draw()?;
     line(&mut chart, train, BLUE, "training")?;
     line(&mut chart, val, RED, "validation")?;
-    legend(&mut chart)
+    legend(&mut chart, SeriesLabelPosition::UpperRight)
 }
 
 fn draw_metrics(panel: &Panel, history: &[EpochPoint], rows_name: &str) -> Result<()> {
@@ -135,7 +135,7 @@ fn draw_metrics(panel: &Panel, history: &[EpochPoint], rows_name: &str) -> Resul
     )?;
     line(&mut chart, series(history, |p| p.f1), RED, "F1")?;
     line(&mut chart, series(history, |p| p.roc_auc), GREEN, "ROC AUC")?;
-    legend(&mut chart)
+    legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 fn draw_roc(panel: &Panel, roc: &[(f64, f64)], rows_name: &str) -> Result<()> {
@@ -157,7 +157,7 @@ fn draw_roc(panel: &Panel, roc: &[(f64, f64)], rows_name: &str) -> Result<()> {
         "chance",
     )?;
     line(&mut chart, roc.to_vec(), BLUE, "model")?;
-    legend(&mut chart)
+    legend(&mut chart, SeriesLabelPosition::LowerRight)
 }
 
 type Chart<'a, 'b> = ChartContext<
@@ -182,12 +182,12 @@ fn line<'a, 'b: 'a>(
     Ok(())
 }
 
-fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>) -> Result<()> {
+fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) -> Result<()> {
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
+        .position(position)
         .draw()?;
     Ok(())
 }
