@@ -311,3 +311,75 @@ pub(crate) fn read_rows<'a>(
     };
     Ok((features, label_cells))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{CsvDataset, LabelColumn};
+
+    fn dataset_error(text: &str, options: &CsvOptions) -> String {
+        CsvDataset::from_bytes("f.csv", text.as_bytes(), options)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn dropping_every_row_is_an_error() {
+        let options = CsvOptions::new().with_missing(MissingValues::DropRows);
+
+        let message = dataset_error("a,y\nNA,1\n,0\n", &options);
+
+        assert_eq!(
+            message,
+            "f.csv: all 2 rows have a missing value and were dropped; expected at least one \
+             complete row"
+        );
+    }
+
+    #[test]
+    fn label_named_as_a_feature_is_an_error() {
+        let options = CsvOptions::new().with_features(vec!["a".into(), "y".into()]);
+
+        let message = dataset_error("a,y\n1,1\n", &options);
+
+        assert!(message.starts_with("f.csv:1: column 2 (y): the label column is also named"));
+    }
+
+    #[test]
+    fn single_column_file_has_no_feature() {
+        let options = CsvOptions::new().with_label(LabelColumn::Index(0));
+
+        let message = dataset_error("y\n1\n", &options);
+
+        assert_eq!(
+            message,
+            "f.csv:1: no feature column; expected at least one besides the label"
+        );
+    }
+
+    #[test]
+    fn unknown_feature_name_is_an_error() {
+        let options = CsvOptions::new().with_features(vec!["b".into()]);
+
+        let message = CsvFeatures::from_bytes("p.csv", b"a,y\n1,1\n", &options)
+            .err()
+            .map(|e| e.to_string());
+
+        assert_eq!(
+            message.as_deref(),
+            Some("p.csv:1: column b: no column named \"b\"; the columns are a, y")
+        );
+    }
+
+    #[test]
+    fn standardized_rows_use_the_fitted_statistics() -> Result<()> {
+        let table = CsvFeatures::from_bytes("s.csv", b"a,b\n1,5\n3,5\n", &CsvOptions::new())?;
+        let standardizer = Standardizer::fit(&table)?;
+
+        let standardized = table.standardized(&standardizer)?;
+
+        assert_eq!(standardized.values(), &[-1.0, 0.0, 1.0, 0.0]);
+        Ok(())
+    }
+}

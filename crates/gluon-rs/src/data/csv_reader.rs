@@ -264,6 +264,25 @@ mod tests {
     }
 
     #[test]
+    fn empty_column_name_is_rejected() {
+        let error = table("a,,y\n1,2,3\n").err().map(|e| e.to_string());
+
+        assert!(error
+            .is_some_and(|message| message
+                .starts_with("t.csv:1: column 2: the header has an empty column name")));
+    }
+
+    #[test]
+    fn whitespace_only_file_is_empty() {
+        let error = table("\n  \n\r\n").err().map(|e| e.to_string());
+
+        assert_eq!(
+            error.as_deref(),
+            Some("t.csv:1: the file is empty; expected a header row of column names")
+        );
+    }
+
+    #[test]
     fn repeated_column_name_is_rejected() {
         let error = table("a,b,a\n1,2,3\n").err().map(|e| e.to_string());
 

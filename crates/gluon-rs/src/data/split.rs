@@ -193,3 +193,72 @@ impl Split {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(text: &str) -> String {
+        Split::from_json("s.json", text)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn one_based_indices_are_rejected() {
+        let message = problem(r#"{"index_base": 1, "train": [1], "validation": [2]}"#);
+
+        assert_eq!(
+            message,
+            "s.json: index_base is 1; expected 0 (0-based row indices)"
+        );
+    }
+
+    #[test]
+    fn empty_validation_set_is_rejected() {
+        let message = problem(r#"{"train": [0, 1], "validation": []}"#);
+
+        assert_eq!(
+            message,
+            "s.json: the validation set is empty; expected at least one row"
+        );
+    }
+
+    #[test]
+    fn recorded_count_that_differs_is_rejected() {
+        let message = problem(r#"{"n_train": 3, "train": [0, 1], "validation": [2]}"#);
+
+        assert_eq!(
+            message,
+            "s.json: n_train is 3, but the train list has 2 rows"
+        );
+    }
+
+    #[test]
+    fn index_beyond_n_rows_is_rejected() {
+        let message = problem(r#"{"n_rows": 3, "train": [0, 1], "validation": [3]}"#);
+
+        assert_eq!(message, "s.json: row 3 is out of range for n_rows 3");
+    }
+
+    #[test]
+    fn repeated_index_is_rejected() {
+        let message = problem(r#"{"train": [0, 0], "validation": [1]}"#);
+
+        assert_eq!(
+            message,
+            "s.json: row 0 is listed in train and again in train"
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_rejected() {
+        let message = problem(r#"{"train": [0, 1]"#);
+
+        assert!(
+            message.starts_with("s.json: not a split file: "),
+            "{message}"
+        );
+    }
+}

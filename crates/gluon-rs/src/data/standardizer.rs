@@ -149,6 +149,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fitting_zero_rows_is_an_error() {
+        let error = Standardizer::fit_array(&NDArray::zeros(&[0, 3])).err();
+
+        assert!(matches!(error, Some(Error::Data(_))));
+    }
+
+    #[test]
+    fn non_matrix_input_is_an_error() {
+        let error = Standardizer::fit_array(&NDArray::zeros(&[4])).err();
+
+        assert!(matches!(error, Some(Error::Data(_))));
+    }
+
+    #[test]
     fn wrong_width_is_an_error() -> Result<()> {
         let standardizer = Standardizer::fit_array(&NDArray::zeros(&[3, 2]))?;
 

@@ -136,6 +136,20 @@ mod tests {
     }
 
     #[test]
+    fn labels_other_than_zero_and_one_are_rejected() {
+        let result = Split::stratified(&[0.0, 2.0, 1.0], 0.5, 0);
+
+        assert!(matches!(result, Err(Error::Config { .. })));
+    }
+
+    #[test]
+    fn too_few_rows_for_both_sets_are_rejected() {
+        let result = Split::stratified(&[1.0], 0.5, 0);
+
+        assert!(matches!(result, Err(Error::Config { .. })));
+    }
+
+    #[test]
     fn fraction_outside_the_open_interval_is_rejected() {
         let result = Split::stratified(&[0.0, 1.0], 1.0, 0);
 
