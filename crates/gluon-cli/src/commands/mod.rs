@@ -1,5 +1,6 @@
 //! One module per subcommand, and the mapping from errors to exit codes.
 
+mod demo;
 mod evaluate;
 mod predict;
 mod train;
@@ -13,7 +14,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Train(args) => train::run(&args),
         Command::Predict(args) => predict::run(&args),
         Command::Evaluate(args) => evaluate::run(&args),
-        Command::Demo => anyhow::bail!("not available yet"),
+        Command::Demo => demo::run(),
     }
 }
 
@@ -26,13 +27,6 @@ pub fn describe(error: &anyhow::Error) -> String {
             text.push_str(": ");
             text.push_str(&cause);
         }
-    }
-    // The library words its advice for any caller; name the options that act on it here.
-    if text.contains("(for example positive = ") {
-        text.push_str(" (on the command line: --positive <value>)");
-    }
-    if text.contains("choose to drop rows with missing values") {
-        text.push_str(" (on the command line: --missing drop)");
     }
     // The library words its advice for any caller; name the options that act on it here.
     if text.contains("(for example positive = ") {
