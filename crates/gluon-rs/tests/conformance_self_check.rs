@@ -1,6 +1,6 @@
 //! Checks that the conformance harness catches a wrong expectation: a copy of the ops
-//! fixtures with one changed value must be reported failed, naming the file, the case, the
-//! field and the element.
+//! fixtures (from `GLUON_RS_FIXTURES` when set) with one changed value must be reported
+//! failed, naming the file, the case, the field and the element.
 
 #[path = "conformance/harness/mod.rs"]
 mod harness;
@@ -8,28 +8,43 @@ mod harness;
 use serde_json::Value;
 use std::path::Path;
 
-/// Copies `ops/*.json` into a fresh folder, lets `tamper` change `ops/arith.json`, and
-/// returns the folder and the name of the first case.
-fn tampered_fixtures(tamper: impl FnOnce(&mut Value)) -> (tempfile::TempDir, String) {
+/// A copy of the ops fixtures in a fresh folder where `tamper` changed the first case of the
+/// first file (in sorted order): the folder, the file as the harness names it, and the case.
+struct Tampered {
+    root: tempfile::TempDir,
+    file: String,
+    case: String,
+}
+
+fn tampered_fixtures(tamper: impl FnOnce(&mut Value)) -> Tampered {
     let source = harness::fixture_dir().join("ops");
     let root = tempfile::tempdir().expect("temporary folder");
     let target = root.path().join("ops");
     std::fs::create_dir(&target).expect("ops folder");
+    let mut names = Vec::new();
     for entry in std::fs::read_dir(&source).expect("fixture folder") {
         let path = entry.expect("fixture entry").path();
         let name = path.file_name().expect("file name").to_owned();
-        std::fs::copy(&path, target.join(name)).expect("copy fixture");
+        std::fs::copy(&path, target.join(&name)).expect("copy fixture");
+        if path.extension().is_some_and(|ext| ext == "json") {
+            names.push(name.to_string_lossy().into_owned());
+        }
     }
-    let arith = target.join("arith.json");
+    names.sort();
+    let first = target.join(&names[0]);
     let mut json: Value =
-        serde_json::from_str(&std::fs::read_to_string(&arith).expect("read")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(&first).expect("read")).expect("json");
     tamper(&mut json["cases"][0]);
     let case = json["cases"][0]["name"]
         .as_str()
         .expect("case name")
         .to_string();
-    std::fs::write(&arith, json.to_string()).expect("write");
-    (root, case)
+    std::fs::write(&first, json.to_string()).expect("write");
+    Tampered {
+        root,
+        file: format!("ops/{}", names[0]),
+        case,
+    }
 }
 
 fn shift(value: &mut Value, by: f64) {
@@ -42,9 +57,9 @@ fn run(family: &str, dir: &Path) -> harness::Report {
 
 #[test]
 fn untouched_copy_passes_every_ops_case() {
-    let (root, _) = tampered_fixtures(|_| {});
+    let copy = tampered_fixtures(|_| {});
 
-    let report = run("ops", root.path());
+    let report = run("ops", copy.root.path());
 
     assert_eq!(report.failed, 0, "{:?}", report.failures);
     assert!(report.passed > 0);
@@ -52,46 +67,47 @@ fn untouched_copy_passes_every_ops_case() {
 
 #[test]
 fn changed_output_value_is_reported_with_file_case_field_and_element() {
-    let (root, case) = tampered_fixtures(|case| shift(&mut case["output"]["data"][1], 0.5));
+    let copy = tampered_fixtures(|case| shift(&mut case["output"]["data"][0], 0.5));
 
-    let report = run("ops", root.path());
+    let report = run("ops", copy.root.path());
 
     assert_eq!(report.failed, 1, "{:?}", report.failures);
     let failure = &report.failures[0];
-    assert!(failure.contains("ops/arith.json"), "{failure}");
-    assert!(failure.contains(&case), "{failure}");
-    assert!(failure.contains("output[1]"), "{failure}");
+    assert!(failure.contains(&copy.file), "{failure}");
+    assert!(failure.contains(&copy.case), "{failure}");
+    assert!(failure.contains("output[0]"), "{failure}");
 }
 
 #[test]
 fn changed_gradient_value_is_reported_by_ops_grad_only() {
-    let (root, case) = tampered_fixtures(|case| {
-        let input = case["differentiable"][0]
+    let mut input = String::new();
+    let copy = tampered_fixtures(|case| {
+        input = case["differentiable"][0]
             .as_str()
             .expect("name")
             .to_string();
-        shift(&mut case["grads"][&input]["data"][2], -0.25);
+        shift(&mut case["grads"][&input]["data"][0], -0.25);
     });
 
-    let forward = run("ops", root.path());
-    let gradients = run("ops.grad", root.path());
+    let forward = run("ops", copy.root.path());
+    let gradients = run("ops.grad", copy.root.path());
 
     assert_eq!(forward.failed, 0, "{:?}", forward.failures);
     assert_eq!(gradients.failed, 1, "{:?}", gradients.failures);
     let failure = &gradients.failures[0];
-    assert!(failure.contains("ops/arith.json"), "{failure}");
-    assert!(failure.contains(&case), "{failure}");
-    assert!(failure.contains("grads.x[2]"), "{failure}");
+    assert!(failure.contains(&copy.file), "{failure}");
+    assert!(failure.contains(&copy.case), "{failure}");
+    assert!(failure.contains(&format!("grads.{input}[0]")), "{failure}");
 }
 
 #[test]
 fn unknown_operator_is_reported_not_skipped() {
-    let (root, case) = tampered_fixtures(|case| case["op"] = Value::from("no_such_op"));
+    let copy = tampered_fixtures(|case| case["op"] = Value::from("no_such_op"));
 
-    let report = run("ops", root.path());
+    let report = run("ops", copy.root.path());
 
     assert_eq!(report.failed, 1);
-    assert!(report.failures[0].contains(&case));
+    assert!(report.failures[0].contains(&copy.case));
     assert!(report.failures[0].contains("no_such_op"));
 }
 

@@ -76,6 +76,12 @@ impl Backward<'_> {
     pub(crate) fn input(&self, index: usize) -> &NDArray {
         &self.inputs[index]
     }
+
+    /// Whether backward will use the gradient of input `index`: a rule may return `None`
+    /// for the others (a data batch or a label) instead of computing it.
+    pub(crate) fn needs_grad(&self, index: usize) -> bool {
+        self.inputs[index].requires_grad()
+    }
 }
 
 /// A gradient rule: the gradient of each input (None where it gets none).

@@ -115,8 +115,10 @@ impl NDArray {
             |c: &Backward| {
                 let (a, b) = (c.input(0), c.input(1));
                 vec![
-                    Some(NDArray::mul(c.grad, b).unbroadcast(a.shape())),
-                    Some(NDArray::mul(c.grad, a).unbroadcast(b.shape())),
+                    c.needs_grad(0)
+                        .then(|| NDArray::mul(c.grad, b).unbroadcast(a.shape())),
+                    c.needs_grad(1)
+                        .then(|| NDArray::mul(c.grad, a).unbroadcast(b.shape())),
                 ]
             },
         )

@@ -201,13 +201,17 @@ pub fn fully_connected(
     // y = x Wᵀ + b: dx = G W, dW = Gᵀ x, db = column sums of G.
     NDArray::from_op(data, out_shape, &inputs, move |c: &Backward| {
         let (x, weight) = (c.input(0), c.input(1));
-        let grad_x = product(c.grad, (rows, units), false, weight, (units, width), false);
-        let grad_w = product(c.grad, (rows, units), true, x, (rows, width), false);
-        let mut grads = vec![
-            Some(NDArray::from_parts(grad_x, x.cell.shape.clone(), None)),
-            Some(NDArray::from_parts(grad_w, weight.cell.shape.clone(), None)),
-        ];
-        if c.inputs.len() == 3 {
+        // The input batch of a first layer needs no gradient: skip its product.
+        let grad_x = c.needs_grad(0).then(|| {
+            let grad = product(c.grad, (rows, units), false, weight, (units, width), false);
+            NDArray::from_parts(grad, x.cell.shape.clone(), None)
+        });
+        let grad_w = c.needs_grad(1).then(|| {
+            let grad = product(c.grad, (rows, units), true, x, (rows, width), false);
+            NDArray::from_parts(grad, weight.cell.shape.clone(), None)
+        });
+        let mut grads = vec![grad_x, grad_w];
+        if c.inputs.len() == 3 && c.needs_grad(2) {
             let mut grad_b = vec![0.0; units];
             for row in c.grad.read().chunks(units) {
                 grad_b
@@ -239,6 +243,27 @@ mod tests {
         let y = fully_connected(&x, &w, Some(&b), true);
 
         assert_eq!(y.to_vec(), vec![16.0, 35.0, 12.0, 25.0]);
+    }
+
+    #[test]
+    fn weight_gradient_is_right_when_the_batch_needs_none() {
+        // The rule skips dx for a plain input batch; dW = Gᵀ x with G = ones is the column
+        // sums of x, [1, 2, 1], for each unit, and db = rows = 2.
+        let x = NDArray::from_vec(vec![1.0, 1.0, 1.0, 0.0, 1.0, 0.0], &[2, 3]);
+        let w = NDArray::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]);
+        let b = NDArray::from_vec(vec![10.0, 20.0], &[2]);
+        w.attach_grad();
+        b.attach_grad();
+
+        let y = crate::autograd::record(|| fully_connected(&x, &w, Some(&b), true));
+        y.backward().unwrap();
+
+        assert_eq!(
+            w.grad().unwrap().to_vec(),
+            vec![1.0, 2.0, 1.0, 1.0, 2.0, 1.0]
+        );
+        assert_eq!(b.grad().unwrap().to_vec(), vec![2.0, 2.0]);
+        assert!(x.grad().is_none());
     }
 
     #[test]
