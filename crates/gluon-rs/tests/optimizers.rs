@@ -438,3 +438,23 @@ fn poly_and_cosine_schedules_match_mxnet() -> Result<()> {
     assert_eq!(warm.lr(2), 1.0);
     Ok(())
 }
+
+#[test]
+fn warmup_must_end_before_the_last_update() -> Result<()> {
+    let too_long = gluon_rs::optim::Warmup {
+        steps: 10,
+        begin_lr: 0.0,
+        mode: gluon_rs::optim::WarmupMode::Linear,
+    };
+
+    let cosine = gluon_rs::optim::CosineScheduler::new(10, 0.1, 0.0)?.with_warmup(too_long);
+    let poly = gluon_rs::optim::PolyScheduler::new(10, 0.1, 2.0, 0.0)?.with_warmup(too_long);
+
+    for error in [cosine.unwrap_err(), poly.unwrap_err()] {
+        assert!(
+            error.to_string().contains("must be below max_update 10"),
+            "{error}"
+        );
+    }
+    Ok(())
+}

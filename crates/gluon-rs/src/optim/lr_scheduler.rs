@@ -93,6 +93,19 @@ impl Warmup {
         Ok(())
     }
 
+    /// [`Warmup::check`], and that the warmup ends before `max_update`, for the schedules
+    /// that decay towards a final update (Poly, Cosine).
+    pub(crate) fn check_before(&self, base_lr: f64, max_update: u64) -> Result<()> {
+        self.check(base_lr)?;
+        if self.steps >= max_update {
+            return Err(Error::config(
+                "warmup_steps",
+                format!("{} must be below max_update {max_update}", self.steps),
+            ));
+        }
+        Ok(())
+    }
+
     /// The warmup rate at update `num_update` when it is still warming up towards
     /// `base_lr`, else `None`.
     pub(crate) fn lr(&self, num_update: u64, base_lr: f64) -> Option<f64> {

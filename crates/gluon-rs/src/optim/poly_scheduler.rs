@@ -58,16 +58,7 @@ impl PolyScheduler {
     /// [`Error::Config`] when the warmup's begin rate exceeds the base rate or the warmup
     /// does not end before `max_update`.
     pub fn with_warmup(mut self, warmup: Warmup) -> Result<Self> {
-        warmup.check(self.base_lr)?;
-        if warmup.steps >= self.max_update {
-            return Err(Error::config(
-                "warmup_steps",
-                format!(
-                    "{} must be below max_update {}",
-                    warmup.steps, self.max_update
-                ),
-            ));
-        }
+        warmup.check_before(self.base_lr, self.max_update)?;
         self.warmup = warmup;
         Ok(self)
     }
