@@ -126,7 +126,7 @@ mod tests {
         // tanh with the derivative of sigmoid: a plausible but wrong rule.
         let wrong_tanh = |x: &[NDArray]| {
             x[0].unary_op(f32::tanh, |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.output, |g, y| g * y * (1.0 - y)))]
+                smallvec::smallvec![Some(c.grad.zip_map(c.output, |g, y| g * y * (1.0 - y)))]
             })
         };
 

@@ -9,6 +9,7 @@
 use crate::autograd::scope::set_recording;
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
+use smallvec::SmallVec;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,12 +86,9 @@ impl Backward<'_> {
 }
 
 /// A gradient rule: the gradient of each input (None where it gets none).
-pub(crate) trait GradFn:
-    Fn(&Backward) -> Vec<Option<NDArray>> + Send + Sync + 'static
-{
-}
+pub(crate) trait GradFn: Fn(&Backward) -> Grads + Send + Sync + 'static {}
 
-impl<T> GradFn for T where T: Fn(&Backward) -> Vec<Option<NDArray>> + Send + Sync + 'static {}
+impl<T> GradFn for T where T: Fn(&Backward) -> Grads + Send + Sync + 'static {}
 
 static LIVE_NODES: AtomicUsize = AtomicUsize::new(0);
 
@@ -99,32 +97,41 @@ pub fn live_nodes() -> usize {
     LIVE_NODES.load(Ordering::Relaxed)
 }
 
-pub(crate) struct Node {
+/// The inputs an operation saved for its gradient rule, inline for up to three.
+pub(crate) type Inputs = SmallVec<[NDArray; 3]>;
+
+/// What a gradient rule returns: one entry per input, `None` where the input needs no
+/// gradient; inline for up to three inputs.
+pub(crate) type Grads = SmallVec<[Option<NDArray>; 3]>;
+
+/// One recorded operation: its saved inputs and its gradient rule, in a single allocation
+/// (the rule is stored inline, not boxed; `Node` without a parameter is the type-erased
+/// form every array holds).
+pub(crate) struct Node<R: ?Sized + GradFn = dyn GradFn> {
     /// `None` once a backward pass has freed the graph.
-    body: Mutex<Option<NodeBody>>,
+    inputs: Mutex<Option<Inputs>>,
+    rule: R,
 }
 
-struct NodeBody {
-    inputs: Vec<NDArray>,
-    rule: Box<dyn GradFn>,
-}
-
-impl Node {
-    pub(crate) fn new(inputs: Vec<NDArray>, rule: Box<dyn GradFn>) -> Node {
+impl<R: GradFn> Node<R> {
+    pub(crate) fn new(inputs: Inputs, rule: R) -> Node<R> {
         LIVE_NODES.fetch_add(1, Ordering::Relaxed);
         Node {
-            body: Mutex::new(Some(NodeBody { inputs, rule })),
+            inputs: Mutex::new(Some(inputs)),
+            rule,
         }
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<NodeBody>> {
-        self.body
+impl<R: ?Sized + GradFn> Node<R> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Inputs>> {
+        self.inputs
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
-impl Drop for Node {
+impl<R: ?Sized + GradFn> Drop for Node<R> {
     fn drop(&mut self) {
         LIVE_NODES.fetch_sub(1, Ordering::Relaxed);
     }
@@ -169,10 +176,13 @@ const FREED: &str = "the graph was already freed by an earlier backward; pass \
 /// The arrays computed by recorded ops that the heads depend on, in an order where every
 /// array comes after all arrays it was computed from.
 fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
-    let mut order = Vec::new();
-    let mut visited = AddressSet::default();
+    // Sized for a small network's step, so that such a graph is walked without regrowing.
+    const EXPECTED_NODES: usize = 32;
+    let mut order = Vec::with_capacity(EXPECTED_NODES);
+    let mut visited = AddressSet::with_capacity_and_hasher(EXPECTED_NODES, Default::default());
     // Iterative depth-first search; the flag marks the second visit (children done).
-    let mut stack: Vec<(NDArray, bool)> = heads.iter().map(|&h| (h.clone(), false)).collect();
+    let mut stack: Vec<(NDArray, bool)> = Vec::with_capacity(EXPECTED_NODES);
+    stack.extend(heads.iter().map(|&h| (h.clone(), false)));
     while let Some((array, children_done)) = stack.pop() {
         if children_done {
             order.push(array);
@@ -181,21 +191,19 @@ fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
         if !visited.insert(key(&array)) {
             continue;
         }
+        stack.push((array.clone(), true));
         let node = array
             .cell
             .node
-            .clone()
+            .as_ref()
             .expect("only recorded arrays are pushed");
-        let inputs: Vec<NDArray> = {
-            let body = node.lock();
-            let body = body.as_ref().ok_or_else(|| Error::Autograd(FREED.into()))?;
-            body.inputs.clone()
-        };
-        stack.push((array, true));
+        let inputs = node.lock();
+        let inputs = inputs
+            .as_ref()
+            .ok_or_else(|| Error::Autograd(FREED.into()))?;
         for input in inputs {
-            if input.cell.node.is_some() && !input.is_variable() && !visited.contains(&key(&input))
-            {
-                stack.push((input, false));
+            if input.cell.node.is_some() && !input.is_variable() && !visited.contains(&key(input)) {
+                stack.push((input.clone(), false));
             }
         }
     }
@@ -288,14 +296,16 @@ fn run_rules(
             .node
             .as_ref()
             .expect("ordered arrays are recorded");
-        let mut body = node.lock();
-        let contents = body.as_ref().ok_or_else(|| Error::Autograd(FREED.into()))?;
-        let input_grads = (contents.rule)(&Backward {
-            inputs: &contents.inputs,
+        let mut saved = node.lock();
+        let inputs = saved
+            .as_ref()
+            .ok_or_else(|| Error::Autograd(FREED.into()))?;
+        let input_grads = (node.rule)(&Backward {
+            inputs,
             output: array,
             grad: &grad,
         });
-        for (input, input_grad) in contents.inputs.iter().zip(input_grads) {
+        for (input, input_grad) in inputs.iter().zip(input_grads) {
             let Some(input_grad) = input_grad else {
                 continue;
             };
@@ -307,7 +317,7 @@ fn run_rules(
             }
         }
         if !retain_graph {
-            *body = None;
+            *saved = None;
         }
     }
     Ok(leaves)

@@ -8,6 +8,7 @@
 use crate::autograd::tape::Backward;
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
+use smallvec::smallvec;
 use smallvec::SmallVec;
 
 /// `log(1 + e^-x)`, written so that neither exponential can overflow.
@@ -66,7 +67,7 @@ pub(crate) fn sigmoid_cross_entropy(
         let grad_z = (0..xs.len())
             .map(|i| gs[i] * (-xs[i] + (weight(i) - 1.0) * softplus_of_negative(xs[i])))
             .collect();
-        vec![
+        smallvec![
             Some(NDArray::from_vec(grad_x, c.input(0).shape())),
             Some(NDArray::from_vec(grad_z, c.input(1).shape())),
         ]

@@ -145,7 +145,8 @@ impl NDArray {
     ) -> NDArray {
         let node = if autograd::is_recording() && inputs.iter().any(|x| x.requires_grad()) {
             let inputs = inputs.iter().map(|&x| x.clone()).collect();
-            Some(Arc::new(Node::new(inputs, Box::new(rule))))
+            let node: Arc<Node> = Arc::new(Node::new(inputs, rule));
+            Some(node)
         } else {
             None
         };

@@ -3,7 +3,8 @@
 
 use super::array::{NDArray, Shape};
 use super::kernels::{broadcast_shape, broadcast_zip, sum_to_shape};
-use crate::autograd::tape::{Backward, GradFn};
+use crate::autograd::tape::{Backward, GradFn, Grads};
+use smallvec::smallvec;
 
 impl NDArray {
     /// Applies `f` to every element, outside autograd. Gradient rules and kernels use it.
@@ -71,7 +72,7 @@ impl NDArray {
             "broadcast_add",
             |a, b| a + b,
             |c: &Backward| {
-                vec![
+                smallvec![
                     Some(c.grad.unbroadcast(c.input(0).shape())),
                     Some(c.grad.unbroadcast(c.input(1).shape())),
                 ]
@@ -92,7 +93,7 @@ impl NDArray {
             "broadcast_sub",
             |a, b| a - b,
             |c: &Backward| {
-                vec![
+                smallvec![
                     Some(c.grad.unbroadcast(c.input(0).shape())),
                     Some(c.grad.map(|g| -g).unbroadcast(c.input(1).shape())),
                 ]
@@ -114,7 +115,7 @@ impl NDArray {
             |a, b| a * b,
             |c: &Backward| {
                 let (a, b) = (c.input(0), c.input(1));
-                vec![
+                smallvec![
                     c.needs_grad(0)
                         .then(|| NDArray::mul(c.grad, b).unbroadcast(a.shape())),
                     c.needs_grad(1)
@@ -142,9 +143,9 @@ impl NDArray {
                     b,
                     "",
                     |ga, b| -ga / (b * b),
-                    |_: &Backward| vec![],
+                    |_: &Backward| smallvec![],
                 );
-                vec![
+                smallvec![
                     Some(NDArray::div(c.grad, b).unbroadcast(a.shape())),
                     Some(grad_b.unbroadcast(b.shape())),
                 ]
@@ -162,10 +163,10 @@ impl NDArray {
         // d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a.
         self.binary_op(other, "broadcast_power", f32::powf, |c: &Backward| {
             let (a, b) = (c.input(0), c.input(1));
-            let none = |_: &Backward| vec![];
+            let none = |_: &Backward| smallvec![];
             let da = a.binary_op(b, "", |a, b| b * a.powf(b - 1.0), none);
             let db = a.binary_op(b, "", |a, b| a.powf(b) * a.ln(), none);
-            vec![
+            smallvec![
                 Some(NDArray::mul(c.grad, &da).unbroadcast(a.shape())),
                 Some(NDArray::mul(c.grad, &db).unbroadcast(b.shape())),
             ]
@@ -207,13 +208,19 @@ impl NDArray {
     /// `self + scalar` (`plus_scalar`).
     pub fn add_scalar(&self, scalar: f32) -> NDArray {
         // d(x+s)/dx = 1.
-        self.unary_op(|x| x + scalar, |c: &Backward| vec![Some(c.grad.clone())])
+        self.unary_op(
+            |x| x + scalar,
+            |c: &Backward| smallvec![Some(c.grad.clone())],
+        )
     }
 
     /// `self - scalar` (`minus_scalar`).
     pub fn sub_scalar(&self, scalar: f32) -> NDArray {
         // d(x-s)/dx = 1.
-        self.unary_op(|x| x - scalar, |c: &Backward| vec![Some(c.grad.clone())])
+        self.unary_op(
+            |x| x - scalar,
+            |c: &Backward| smallvec![Some(c.grad.clone())],
+        )
     }
 
     /// `scalar - self` (`rminus_scalar`).
@@ -221,7 +228,7 @@ impl NDArray {
         // d(s-x)/dx = -1.
         self.unary_op(
             |x| scalar - x,
-            |c: &Backward| vec![Some(c.grad.map(|g| -g))],
+            |c: &Backward| smallvec![Some(c.grad.map(|g| -g))],
         )
     }
 
@@ -230,7 +237,7 @@ impl NDArray {
         // d(sx)/dx = s.
         self.unary_op(
             |x| x * scalar,
-            move |c: &Backward| vec![Some(c.grad.map(|g| g * scalar))],
+            move |c: &Backward| smallvec![Some(c.grad.map(|g| g * scalar))],
         )
     }
 
@@ -239,7 +246,7 @@ impl NDArray {
         // d(x/s)/dx = 1/s.
         self.unary_op(
             |x| x / scalar,
-            move |c: &Backward| vec![Some(c.grad.map(|g| g / scalar))],
+            move |c: &Backward| smallvec![Some(c.grad.map(|g| g / scalar))],
         )
     }
 
@@ -249,7 +256,7 @@ impl NDArray {
         self.unary_op(
             |x| scalar / x,
             move |c: &Backward| {
-                vec![Some(
+                smallvec![Some(
                     c.grad.zip_map(c.input(0), |g, x| -g * scalar / (x * x)),
                 )]
             },
@@ -262,7 +269,7 @@ impl NDArray {
         self.unary_op(
             |x| x.powf(scalar),
             move |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.input(0), |g, x| {
+                smallvec![Some(c.grad.zip_map(c.input(0), |g, x| {
                     g * scalar * x.powf(scalar - 1.0)
                 }))]
             },
@@ -274,7 +281,9 @@ impl NDArray {
         // d(s^x)/dx = s^x ln s.
         self.unary_op(
             |x| scalar.powf(x),
-            move |c: &Backward| vec![Some(c.grad.zip_map(c.output, |g, y| g * y * scalar.ln()))],
+            move |c: &Backward| {
+                smallvec![Some(c.grad.zip_map(c.output, |g, y| g * y * scalar.ln()))]
+            },
         )
     }
 
@@ -285,7 +294,7 @@ impl NDArray {
         self.unary_op(
             |x| x.max(scalar),
             move |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.input(0), |g, x| {
+                smallvec![Some(c.grad.zip_map(c.input(0), |g, x| {
                     if x >= scalar {
                         g
                     } else {
@@ -302,7 +311,7 @@ impl NDArray {
         self.unary_op(
             |x| x.min(scalar),
             move |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.input(0), |g, x| {
+                smallvec![Some(c.grad.zip_map(c.input(0), |g, x| {
                     if x <= scalar {
                         g
                     } else {
@@ -316,13 +325,13 @@ impl NDArray {
 
 /// Routes the output gradient to the first input where `first_wins(a, b)` holds and to
 /// the second elsewhere, each summed back to its input's shape.
-fn select_grad(c: &Backward, first_wins: fn(f32, f32) -> bool) -> Vec<Option<NDArray>> {
+fn select_grad(c: &Backward, first_wins: fn(f32, f32) -> bool) -> Grads {
     let (a, b) = (c.input(0), c.input(1));
-    let none = |_: &Backward| vec![];
+    let none = |_: &Backward| smallvec![];
     let mask = a.binary_op(b, "", move |x, y| f32::from(first_wins(x, y) as u8), none);
     let grad_a = c.grad.zip_map(&mask, |g, m| g * m);
     let grad_b = c.grad.zip_map(&mask, |g, m| g * (1.0 - m));
-    vec![
+    smallvec![
         Some(grad_a.unbroadcast(a.shape())),
         Some(grad_b.unbroadcast(b.shape())),
     ]

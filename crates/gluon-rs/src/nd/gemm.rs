@@ -42,20 +42,59 @@ const SMALL_GEMM_FLOPS: usize = 32 * 32 * 32;
 /// vector registers.
 const PANEL: usize = 16;
 
+/// The most panel floats kept between calls (256 KiB).
+const MAX_KEPT_PANELS: usize = 1 << 16;
+
+thread_local! {
+    /// The packed panels of the small path's right operand, kept between calls so that a
+    /// training step allocates only its results.
+    static PANELS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The direct loop for small products. `op(b)` is first copied into panels of `PANEL`
 /// columns (zero-padded), so each block of an output row is accumulated in a fixed-size
 /// array the compiler keeps in registers, over `p` in order, and written once. Reading a
 /// transposed `b` with a stride, or updating a 10-wide row of `c` in memory for every `p`,
 /// made a 10 x 10 x 10 product several times slower.
+///
+/// Narrow outputs (a layer of one unit, a matrix-vector product) use narrower panels, so
+/// that a 1-column product does not pay for 16. Each output is still the sum over `p` in
+/// order, so the panel width never changes a result.
 fn small_matmul(a: Operand, b: Operand, c: &mut [f32], (m, k, n): (usize, usize, usize)) {
+    PANELS.with_borrow_mut(|panels| {
+        let width = match n {
+            0..=4 => 4,
+            5..=8 => 8,
+            _ => PANEL,
+        };
+        panels.clear();
+        panels.resize(n.div_ceil(width) * k * width, 0.0);
+        match width {
+            4 => pack_and_multiply::<4>(a, b, c, (m, k, n), panels),
+            8 => pack_and_multiply::<8>(a, b, c, (m, k, n), panels),
+            _ => pack_and_multiply::<PANEL>(a, b, c, (m, k, n), panels),
+        }
+        // A rare long, thin product can need megabytes; do not keep those.
+        if panels.capacity() > MAX_KEPT_PANELS {
+            *panels = Vec::new();
+        }
+    });
+}
+
+fn pack_and_multiply<const W: usize>(
+    a: Operand,
+    b: Operand,
+    c: &mut [f32],
+    (m, k, n): (usize, usize, usize),
+    panels: &mut [f32],
+) {
     let (rsa, csa) = a.strides();
     let (rsb, csb) = b.strides();
-    let panel_size = k * PANEL;
-    let mut panels = vec![0.0f32; n.div_ceil(PANEL) * panel_size];
+    let panel_size = k * W;
     for (block, panel) in panels.chunks_exact_mut(panel_size).enumerate() {
-        let start = block * PANEL;
-        let width = PANEL.min(n - start);
-        for (p, target) in panel.chunks_exact_mut(PANEL).enumerate() {
+        let start = block * W;
+        let width = W.min(n - start);
+        for (p, target) in panel.chunks_exact_mut(W).enumerate() {
             let first = p * rsb + start * csb;
             if csb == 1 {
                 target[..width].copy_from_slice(&b.data[first..first + width]);
@@ -69,16 +108,16 @@ fn small_matmul(a: Operand, b: Operand, c: &mut [f32], (m, k, n): (usize, usize,
 
     for (i, c_row) in c.chunks_exact_mut(n).enumerate().take(m) {
         for (block, panel) in panels.chunks_exact(panel_size).enumerate() {
-            let mut sums = [0.0f32; PANEL];
-            for (p, b_row) in panel.chunks_exact(PANEL).enumerate() {
-                let b_row: &[f32; PANEL] = b_row.try_into().expect("panels hold whole rows");
+            let mut sums = [0.0f32; W];
+            for (p, b_row) in panel.chunks_exact(W).enumerate() {
+                let b_row: &[f32; W] = b_row.try_into().expect("panels hold whole rows");
                 let scale = a.data[i * rsa + p * csa];
                 for (total, &value) in sums.iter_mut().zip(b_row) {
                     *total += scale * value;
                 }
             }
-            let start = block * PANEL;
-            let width = PANEL.min(n - start);
+            let start = block * W;
+            let width = W.min(n - start);
             c_row[start..start + width].copy_from_slice(&sums[..width]);
         }
     }
@@ -212,6 +251,41 @@ mod tests {
 
         for (x, y) in large.iter().zip(&small) {
             assert!((x - y).abs() < 1e-3, "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn every_panel_width_sums_in_order_as_a_plain_loop() {
+        // Widths 1-20 cover the 4-, 8- and 16-wide panels and their padded remainders; each
+        // output must be the in-order sum a naive loop gives, bit for bit.
+        for n in 1..=20 {
+            for &(m, k) in &[(1, 1), (3, 7), (10, 10)] {
+                for transposed in [false, true] {
+                    let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.731).sin()).collect();
+                    let b: Vec<f32> = (0..k * n).map(|i| (i as f32 * 0.377).cos()).collect();
+                    let b_at = |p: usize, j: usize| {
+                        if transposed {
+                            b[j * k + p]
+                        } else {
+                            b[p * n + j]
+                        }
+                    };
+                    let (rows, cols) = if transposed { (n, k) } else { (k, n) };
+
+                    let (out, _, _) = matmul(
+                        operand(&a, m, k, false),
+                        operand(&b, rows, cols, transposed),
+                    );
+
+                    for i in 0..m {
+                        for j in 0..n {
+                            let expected =
+                                (0..k).fold(0.0f32, |total, p| total + a[i * k + p] * b_at(p, j));
+                            assert_eq!(out[i * n + j], expected, "n={n} m={m} k={k} ({i},{j})");
+                        }
+                    }
+                }
+            }
         }
     }
 }

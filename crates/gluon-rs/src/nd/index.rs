@@ -6,6 +6,7 @@
 use super::array::{NDArray, Shape};
 use super::kernels::{normalize_axis, strides};
 use crate::autograd::tape::Backward;
+use smallvec::smallvec;
 use std::sync::Arc;
 
 /// How out-of-range indices are treated by [`NDArray::take`] and [`NDArray::pick`].
@@ -86,7 +87,7 @@ impl NDArray {
             for (&source, &g) in sources.iter().zip(c.grad.read().iter()) {
                 grad[source] += g;
             }
-            vec![Some(NDArray::from_parts(grad, x.cell.shape.clone(), None))]
+            smallvec![Some(NDArray::from_parts(grad, x.cell.shape.clone(), None))]
         })
     }
 

@@ -2,10 +2,10 @@
 
 use super::array::{NDArray, Shape};
 use super::kernels::normalize_axis;
-use crate::autograd::tape::Backward;
+use crate::autograd::tape::{Backward, Grads};
 
 /// Splits `grad` (shape `shape`) along `axis` into consecutive pieces of the given lengths.
-fn split_along(grad: &NDArray, axis: usize, lengths: &[usize]) -> Vec<Option<NDArray>> {
+fn split_along(grad: &NDArray, axis: usize, lengths: &[usize]) -> Grads {
     let shape = grad.shape();
     let outer: usize = shape[..axis].iter().product();
     let inner: usize = shape[axis + 1..].iter().product();

@@ -23,6 +23,7 @@ pub use crate::io::{load, load_list, save, save_list};
 pub use binary::{maximum, minimum, power};
 pub use index::IndexMode;
 pub use join::{concat, stack};
+pub(crate) use linalg::fully_connected_activated;
 pub use linalg::{dot, fully_connected};
 pub use reduce::Axes;
 pub use unary::ActType;

@@ -5,6 +5,7 @@
 use super::array::{NDArray, Shape};
 use super::kernels::{broadcast_to, fold_to_shape, normalize_axis, strides, sum_to_shape};
 use crate::autograd::tape::Backward;
+use smallvec::smallvec;
 use smallvec::SmallVec;
 
 /// Which axes a reduction covers.
@@ -162,7 +163,7 @@ impl NDArray {
             if scale != 1.0 {
                 grad.iter_mut().for_each(|g| *g *= scale);
             }
-            vec![Some(NDArray::from_vec(grad, x.shape()))]
+            smallvec![Some(NDArray::from_vec(grad, x.shape()))]
         })
     }
 
@@ -220,7 +221,7 @@ impl NDArray {
                 .zip(extreme.iter().zip(grad))
                 .map(|(&v, (&m, g))| if v == m { g } else { 0.0 })
                 .collect();
-            vec![Some(NDArray::from_vec(data, x.shape()))]
+            smallvec![Some(NDArray::from_vec(data, x.shape()))]
         })
     }
 

@@ -4,6 +4,7 @@
 use super::array::{NDArray, Shape};
 use super::kernels::{normalize_axis, permute};
 use crate::autograd::tape::Backward;
+use smallvec::smallvec;
 
 /// Resolves MXNet 1.x reshape codes against `input` (spec section 1.5):
 /// `k > 0` literal, `0` copy, `-1` infer, `-2` copy the rest, `-3` merge two, `-4` split one
@@ -149,7 +150,7 @@ impl NDArray {
         // d reshape(x)/dx: the gradient reshaped back.
         NDArray::from_op(self.to_vec(), shape, &[self], |c: &Backward| {
             let x = c.input(0);
-            vec![Some(NDArray::from_parts(
+            smallvec![Some(NDArray::from_parts(
                 c.grad.to_vec(),
                 x.cell.shape.clone(),
                 None,
@@ -184,7 +185,7 @@ impl NDArray {
                 inverse[a] = k;
             }
             let (grad, shape) = permute(&c.grad.read(), c.grad.shape(), &inverse);
-            vec![Some(NDArray::from_parts(grad, shape, None))]
+            smallvec![Some(NDArray::from_parts(grad, shape, None))]
         })
     }
 

@@ -3,6 +3,7 @@
 use super::array::NDArray;
 use super::kernels::{normalize_axis, strides};
 use crate::autograd::tape::Backward;
+use smallvec::smallvec;
 
 /// Calls `f(lane)` with the element indices of every 1-D lane along `axis`.
 fn for_each_lane(shape: &[usize], axis: usize, mut f: impl FnMut(&[usize])) {
@@ -70,7 +71,7 @@ impl NDArray {
                         grad[i] = y[i] * (g[i] - dot) / temperature;
                     }
                 });
-                vec![Some(NDArray::from_vec(grad, c.output.shape()))]
+                smallvec![Some(NDArray::from_vec(grad, c.output.shape()))]
             },
         )
     }
@@ -99,7 +100,7 @@ impl NDArray {
                         grad[i] = (g[i] - y[i].exp() * total) / temperature;
                     }
                 });
-                vec![Some(NDArray::from_vec(grad, c.output.shape()))]
+                smallvec![Some(NDArray::from_vec(grad, c.output.shape()))]
             },
         )
     }

@@ -1,11 +1,12 @@
 //! Elementwise math and activations, each with its derivative beside it.
 
 use super::array::NDArray;
-use crate::autograd::tape::Backward;
+use crate::autograd::tape::{Backward, Grads};
 use crate::error::{Error, Result};
+use smallvec::smallvec;
 
 /// A zero gradient for ops that are flat almost everywhere (ceil, floor, sign, comparisons).
-pub(crate) fn zero_grad(c: &Backward) -> Vec<Option<NDArray>> {
+pub(crate) fn zero_grad(c: &Backward) -> Grads {
     c.inputs.iter().map(|x| Some(x.full_like(0.0))).collect()
 }
 
@@ -27,74 +28,54 @@ pub(crate) fn sigmoid_value(x: f32) -> f32 {
 impl NDArray {
     /// `max(x, 0)`. Its gradient at exactly 0 is 0, as in MXNet.
     pub fn relu(&self) -> NDArray {
-        // d relu(x)/dx = [x > 0].
-        self.unary_op(
-            |x| if x > 0.0 { x } else { 0.0 },
-            |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.input(0), |g, x| {
-                    if x > 0.0 {
-                        g
-                    } else {
-                        0.0
-                    }
-                }))]
-            },
-        )
+        self.activation(ActType::Relu)
     }
 
     /// The logistic function `1 / (1 + e^-x)`.
     pub fn sigmoid(&self) -> NDArray {
-        // d sigmoid(x)/dx = y (1 - y).
-        self.unary_op(sigmoid_value, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.output, |g, y| g * y * (1.0 - y)))]
-        })
+        self.activation(ActType::Sigmoid)
     }
 
     /// The hyperbolic tangent.
     pub fn tanh(&self) -> NDArray {
-        // d tanh(x)/dx = 1 - y^2.
-        self.unary_op(f32::tanh, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.output, |g, y| g * (1.0 - y * y)))]
-        })
+        self.activation(ActType::Tanh)
     }
 
     /// `log(1 + e^x)` (`x` itself above 20), MXNet's `softrelu`.
     pub fn softrelu(&self) -> NDArray {
-        // d softrelu(x)/dx = sigmoid(x) = 1 - e^-y.
-        self.unary_op(softrelu_value, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.output, |g, y| -g * (-y).exp_m1()))]
-        })
+        self.activation(ActType::Softrelu)
     }
 
     /// `x / (1 + |x|)`.
     pub fn softsign(&self) -> NDArray {
+        self.activation(ActType::Softsign)
+    }
+
+    /// An activation chosen by name, as MXNet's `Activation(act_type=...)`.
+    pub fn activation(&self, activation: ActType) -> NDArray {
+        if activation.has_output_rule() {
+            return self.unary_op(
+                move |x| activation.value(x),
+                move |c: &Backward| smallvec![activation.grad_from_output(c.grad, c.output)],
+            );
+        }
+        // Softsign, the one activation whose derivative needs the input:
         // d softsign(x)/dx = 1 / (1 + |x|)^2.
         self.unary_op(
-            |x| x / (1.0 + x.abs()),
+            |x| activation.value(x),
             |c: &Backward| {
-                vec![Some(c.grad.zip_map(c.input(0), |g, x| {
+                smallvec![Some(c.grad.zip_map(c.input(0), |g, x| {
                     g / ((1.0 + x.abs()) * (1.0 + x.abs()))
                 }))]
             },
         )
     }
 
-    /// An activation chosen by name, as MXNet's `Activation(act_type=...)`.
-    pub fn activation(&self, activation: ActType) -> NDArray {
-        match activation {
-            ActType::Relu => self.relu(),
-            ActType::Sigmoid => self.sigmoid(),
-            ActType::Tanh => self.tanh(),
-            ActType::Softrelu => self.softrelu(),
-            ActType::Softsign => self.softsign(),
-        }
-    }
-
     /// `e^x`.
     pub fn exp(&self) -> NDArray {
         // d e^x/dx = e^x = y.
         self.unary_op(f32::exp, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.output, |g, y| g * y))]
+            smallvec![Some(c.grad.zip_map(c.output, |g, y| g * y))]
         })
     }
 
@@ -102,7 +83,7 @@ impl NDArray {
     pub fn log(&self) -> NDArray {
         // d ln(x)/dx = 1/x.
         self.unary_op(f32::ln, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.input(0), |g, x| g / x))]
+            smallvec![Some(c.grad.zip_map(c.input(0), |g, x| g / x))]
         })
     }
 
@@ -110,7 +91,7 @@ impl NDArray {
     pub fn log1p(&self) -> NDArray {
         // d ln(1+x)/dx = 1/(1+x).
         self.unary_op(f32::ln_1p, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.input(0), |g, x| g / (1.0 + x)))]
+            smallvec![Some(c.grad.zip_map(c.input(0), |g, x| g / (1.0 + x)))]
         })
     }
 
@@ -118,7 +99,7 @@ impl NDArray {
     pub fn sqrt(&self) -> NDArray {
         // d sqrt(x)/dx = 1 / (2 y).
         self.unary_op(f32::sqrt, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.output, |g, y| g / (2.0 * y)))]
+            smallvec![Some(c.grad.zip_map(c.output, |g, y| g / (2.0 * y)))]
         })
     }
 
@@ -127,7 +108,7 @@ impl NDArray {
         // d x^2/dx = 2x.
         self.unary_op(
             |x| x * x,
-            |c: &Backward| vec![Some(c.grad.zip_map(c.input(0), |g, x| 2.0 * g * x))],
+            |c: &Backward| smallvec![Some(c.grad.zip_map(c.input(0), |g, x| 2.0 * g * x))],
         )
     }
 
@@ -135,14 +116,14 @@ impl NDArray {
     pub fn abs(&self) -> NDArray {
         // d|x|/dx = sign(x), with sign(0) = 0.
         self.unary_op(f32::abs, |c: &Backward| {
-            vec![Some(c.grad.zip_map(c.input(0), |g, x| g * sign_value(x)))]
+            smallvec![Some(c.grad.zip_map(c.input(0), |g, x| g * sign_value(x)))]
         })
     }
 
     /// `-x`.
     pub fn negative(&self) -> NDArray {
         // d(-x)/dx = -1.
-        self.unary_op(|x| -x, |c: &Backward| vec![Some(c.grad.map(|g| -g))])
+        self.unary_op(|x| -x, |c: &Backward| smallvec![Some(c.grad.map(|g| -g))])
     }
 
     /// The smallest integer not below `x` (`ceil(-0.5) = -0.0`). Zero gradient.
@@ -172,7 +153,7 @@ impl NDArray {
             move |x| x.max(a_min).min(a_max),
             move |c: &Backward| {
                 let inside = move |g: f32, x: f32| if x >= a_min && x <= a_max { g } else { 0.0 };
-                vec![Some(c.grad.zip_map(c.input(0), inside))]
+                smallvec![Some(c.grad.zip_map(c.input(0), inside))]
             },
         )
     }
@@ -229,6 +210,46 @@ impl ActType {
     /// MXNet's name for the activation.
     pub fn name(self) -> &'static str {
         ActType::NAMES[self as usize]
+    }
+
+    /// The activation of one value.
+    pub(crate) fn value(self, x: f32) -> f32 {
+        match self {
+            ActType::Relu => {
+                if x > 0.0 {
+                    x
+                } else {
+                    0.0
+                }
+            }
+            ActType::Sigmoid => sigmoid_value(x),
+            ActType::Tanh => x.tanh(),
+            ActType::Softrelu => softrelu_value(x),
+            ActType::Softsign => x / (1.0 + x.abs()),
+        }
+    }
+
+    /// Whether the output alone determines the derivative (all but softsign), so that
+    /// [`ActType::grad_from_output`] applies.
+    pub(crate) fn has_output_rule(self) -> bool {
+        self != ActType::Softsign
+    }
+
+    /// The input's gradient from the output's gradient `grad` and the output `y` alone;
+    /// `None` for softsign. Fused layers (`Dense` with an activation) and the standalone
+    /// ops share these rules, so both give the same bits.
+    pub(crate) fn grad_from_output(self, grad: &NDArray, y: &NDArray) -> Option<NDArray> {
+        Some(match self {
+            // d relu(x)/dx = [x > 0] = [y > 0].
+            ActType::Relu => grad.zip_map(y, |g, y| if y > 0.0 { g } else { 0.0 }),
+            // d sigmoid(x)/dx = y (1 - y).
+            ActType::Sigmoid => grad.zip_map(y, |g, y| g * y * (1.0 - y)),
+            // d tanh(x)/dx = 1 - y^2.
+            ActType::Tanh => grad.zip_map(y, |g, y| g * (1.0 - y * y)),
+            // d softrelu(x)/dx = sigmoid(x) = 1 - e^-y.
+            ActType::Softrelu => grad.zip_map(y, |g, y| -g * (-y).exp_m1()),
+            ActType::Softsign => return None,
+        })
     }
 }
 

@@ -237,10 +237,27 @@ impl Block for Dense {
         let weight = self.weight.data()?;
         let bias = self.bias.as_ref().map(Parameter::data).transpose()?;
 
-        let affine = nd::fully_connected(x, &weight, bias.as_ref(), self.flatten);
         let y = match &self.act {
-            Some(act) => act.forward(&affine)?,
-            None => affine,
+            // One recorded step for the product and the activation; the activation block
+            // still reports its output to `summary`, as if it had run on its own.
+            Some(act) if act.act_type().has_output_rule() => {
+                let y = nd::fully_connected_activated(
+                    x,
+                    &weight,
+                    bias.as_ref(),
+                    self.flatten,
+                    act.act_type(),
+                );
+                summary::record_layer(act, &y);
+                y
+            }
+            Some(act) => act.forward(&nd::fully_connected(
+                x,
+                &weight,
+                bias.as_ref(),
+                self.flatten,
+            ))?,
+            None => nd::fully_connected(x, &weight, bias.as_ref(), self.flatten),
         };
 
         summary::record_layer(self, &y);
