@@ -69,11 +69,7 @@ fn small_matmul(a: Operand, b: Operand, c: &mut [f32], (m, k, n): (usize, usize,
         };
         panels.clear();
         panels.resize(n.div_ceil(width) * k * width, 0.0);
-        match width {
-            4 => pack_and_multiply::<4>(a, b, c, (m, k, n), panels),
-            8 => pack_and_multiply::<8>(a, b, c, (m, k, n), panels),
-            _ => pack_and_multiply::<PANEL>(a, b, c, (m, k, n), panels),
-        }
+        multiply(a, b, c, (m, k, n), width, panels);
         // A rare long, thin product can need megabytes; do not keep those.
         if panels.capacity() > MAX_KEPT_PANELS {
             *panels = Vec::new();
@@ -81,6 +77,62 @@ fn small_matmul(a: Operand, b: Operand, c: &mut [f32], (m, k, n): (usize, usize,
     });
 }
 
+/// Runs the panel loop compiled for AVX when the processor has it (twice the lanes of the
+/// SSE2 baseline), else the portable build. AVX adds only wider registers: multiplies and
+/// adds stay separate (no FMA), so both builds give the same bits.
+fn multiply(
+    a: Operand,
+    b: Operand,
+    c: &mut [f32],
+    dims: (usize, usize, usize),
+    width: usize,
+    panels: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: `multiply_avx` only needs the AVX instructions, and the processor was
+        // just checked to have them.
+        #[allow(unsafe_code)]
+        unsafe {
+            multiply_avx(a, b, c, dims, width, panels);
+        }
+        return;
+    }
+    multiply_any(a, b, c, dims, width, panels);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn multiply_avx(
+    a: Operand,
+    b: Operand,
+    c: &mut [f32],
+    dims: (usize, usize, usize),
+    width: usize,
+    panels: &mut [f32],
+) {
+    multiply_any(a, b, c, dims, width, panels);
+}
+
+/// The panel loop for a width; inlined into each caller so that it is compiled with the
+/// caller's instruction set.
+#[inline(always)]
+fn multiply_any(
+    a: Operand,
+    b: Operand,
+    c: &mut [f32],
+    dims: (usize, usize, usize),
+    width: usize,
+    panels: &mut [f32],
+) {
+    match width {
+        4 => pack_and_multiply::<4>(a, b, c, dims, panels),
+        8 => pack_and_multiply::<8>(a, b, c, dims, panels),
+        _ => pack_and_multiply::<PANEL>(a, b, c, dims, panels),
+    }
+}
+
+#[inline(always)]
 fn pack_and_multiply<const W: usize>(
     a: Operand,
     b: Operand,
