@@ -1,8 +1,8 @@
 //! Datasets, loaders, samplers, CSV input, standardization and splits.
 
 use gluon_rs::data::{
-    ArrayDataset, BatchSampler, DataLoader, Dataset, IntervalSampler, LastBatch, RandomSampler,
-    Sampler, SequentialSampler, SimpleDataset,
+    ArrayDataset, BatchSampler, Batchify, DataLoader, Dataset, IntervalSampler, LastBatch,
+    RandomSampler, Sampler, SequentialSampler, SimpleDataset,
 };
 use gluon_rs::nd::NDArray;
 use gluon_rs::{random, Error, Result};
@@ -327,6 +327,46 @@ impl Dataset for Slow {
             NDArray::from_vec(vec![index as f32], &[]),
         )
     }
+}
+
+#[test]
+fn gathered_batches_equal_item_by_item_batches() -> Result<()> {
+    // `build` copies rows straight into each batch; `build_with(batchify)` reads item by
+    // item. Both must give the same bits, shuffled, with rollover, inline and on workers.
+    let build = |gathered: bool, workers: usize| {
+        let builder = DataLoader::builder(indexed(23, 3))
+            .with_batch_size(4)
+            .with_shuffle(true)
+            .with_seed(5)
+            .with_last_batch(LastBatch::Rollover)
+            .with_num_workers(workers);
+        if gathered {
+            builder.build()
+        } else {
+            builder.build_with(<(NDArray, NDArray) as Batchify>::batchify)
+        }
+    };
+    let epochs = |loader: &DataLoader<_, (NDArray, NDArray)>| -> Vec<Vec<(Vec<usize>, Vec<f32>)>> {
+        (0..3)
+            .map(|_| {
+                loader
+                    .into_iter()
+                    .flat_map(|(data, label)| {
+                        [
+                            (data.shape().to_vec(), data.to_vec()),
+                            (label.shape().to_vec(), label.to_vec()),
+                        ]
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+
+    let expected = epochs(&build(false, 0)?);
+
+    assert_eq!(epochs(&build(true, 0)?), expected);
+    assert_eq!(epochs(&build(true, 2)?), expected);
+    Ok(())
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! [`ArrayDataset`]: the items of one or more arrays, as `gluon.data.ArrayDataset`.
 
+use super::batchify::Batchify;
 use super::dataset::Dataset;
 use crate::nd::NDArray;
 use crate::{Error, Result};
+use smallvec::SmallVec;
 
 /// A dataset over one or more arrays of equal length, as `gluon.data.ArrayDataset`.
 ///
@@ -101,6 +103,26 @@ impl<A: Arrays> Dataset for ArrayDataset<A> {
         );
         self.arrays.item(index)
     }
+
+    /// Copies the selected rows of each array straight into one batch array, the same batch
+    /// as stacking the items, without making an array per item.
+    ///
+    /// # Panics
+    ///
+    /// If an index is out of range.
+    #[track_caller]
+    fn batch(&self, indices: &[usize]) -> <A::Item as Batchify>::Batch
+    where
+        A::Item: Batchify,
+    {
+        if let Some(&index) = indices.iter().find(|&&index| index >= self.len) {
+            panic!(
+                "ArrayDataset::batch: index {index} is out of range for {} items",
+                self.len
+            );
+        }
+        self.arrays.batch(indices)
+    }
 }
 
 /// The array combinations an [`ArrayDataset`] can hold: an [`NDArray`], a pair or triple of
@@ -114,6 +136,16 @@ pub trait Arrays: Send + Sync {
 
     /// Row `index` of each array. The caller has checked the index.
     fn item(&self, index: usize) -> Self::Item;
+
+    /// Rows `indices` of each array, combined by the default [`Batchify`]. The caller has
+    /// checked the indices. The provided version batchifies [`item`](Arrays::item)s; the
+    /// implementations here copy the rows into one array per field instead.
+    fn batch(&self, indices: &[usize]) -> <Self::Item as Batchify>::Batch
+    where
+        Self::Item: Batchify,
+    {
+        Batchify::batchify(indices.iter().map(|&index| self.item(index)).collect())
+    }
 }
 
 /// Row `index` of `array` along the first axis, as a new array outside any recorded graph.
@@ -128,6 +160,26 @@ pub(crate) fn row(array: &NDArray, index: usize) -> NDArray {
     )
 }
 
+/// Rows `indices` of `array` along the first axis, stacked into a new array of shape
+/// `(indices.len(), ...)` outside any recorded graph: the stack of their [`row`]s.
+pub(crate) fn gather_rows(array: &NDArray, indices: &[usize]) -> NDArray {
+    let row_shape = &array.shape()[1..];
+    let row_size: usize = row_shape.iter().product();
+    let mut data = Vec::with_capacity(indices.len() * row_size);
+    {
+        let values = array.read();
+        for &index in indices {
+            data.extend_from_slice(&values[index * row_size..(index + 1) * row_size]);
+        }
+    }
+
+    // Up to four axes the batch shape stays on the stack: one allocation fewer per batch.
+    let mut shape: SmallVec<[usize; 4]> = SmallVec::with_capacity(row_shape.len() + 1);
+    shape.push(indices.len());
+    shape.extend_from_slice(row_shape);
+    NDArray::from_vec(data, &shape)
+}
+
 impl Arrays for NDArray {
     type Item = NDArray;
 
@@ -137,6 +189,10 @@ impl Arrays for NDArray {
 
     fn item(&self, index: usize) -> NDArray {
         row(self, index)
+    }
+
+    fn batch(&self, indices: &[usize]) -> NDArray {
+        gather_rows(self, indices)
     }
 }
 
@@ -149,6 +205,10 @@ impl Arrays for (NDArray, NDArray) {
 
     fn item(&self, index: usize) -> (NDArray, NDArray) {
         (row(&self.0, index), row(&self.1, index))
+    }
+
+    fn batch(&self, indices: &[usize]) -> (NDArray, NDArray) {
+        (gather_rows(&self.0, indices), gather_rows(&self.1, indices))
     }
 }
 
@@ -170,6 +230,14 @@ impl Arrays for (NDArray, NDArray, NDArray) {
             row(&self.2, index),
         )
     }
+
+    fn batch(&self, indices: &[usize]) -> (NDArray, NDArray, NDArray) {
+        (
+            gather_rows(&self.0, indices),
+            gather_rows(&self.1, indices),
+            gather_rows(&self.2, indices),
+        )
+    }
 }
 
 impl Arrays for Vec<NDArray> {
@@ -181,6 +249,12 @@ impl Arrays for Vec<NDArray> {
 
     fn item(&self, index: usize) -> Vec<NDArray> {
         self.iter().map(|array| row(array, index)).collect()
+    }
+
+    fn batch(&self, indices: &[usize]) -> Vec<NDArray> {
+        self.iter()
+            .map(|array| gather_rows(array, indices))
+            .collect()
     }
 }
 
@@ -200,6 +274,63 @@ mod tests {
         assert_eq!(label.shape(), &[1]);
         assert_eq!(label.to_vec(), vec![3.0]);
         Ok(())
+    }
+
+    /// The items at `indices`, stacked by the default batchify: what `batch` must equal.
+    fn stacked<A: Arrays>(
+        dataset: &ArrayDataset<A>,
+        indices: &[usize],
+    ) -> <A::Item as Batchify>::Batch
+    where
+        A::Item: Batchify,
+    {
+        Batchify::batchify(indices.iter().map(|&index| dataset.get(index)).collect())
+    }
+
+    fn parts(array: &NDArray) -> (Vec<usize>, Vec<f32>) {
+        (array.shape().to_vec(), array.to_vec())
+    }
+
+    #[test]
+    fn batch_equals_the_stack_of_its_items_for_every_layout() -> Result<()> {
+        let indices = [4, 0, 4, 2];
+        let x = NDArray::arange(0.0, 30.0, 1.0).reshape(&[5, 2, 3]);
+        let labels = NDArray::arange(10.0, 15.0, 1.0);
+        let column = NDArray::arange(20.0, 25.0, 1.0).reshape(&[5, 1]);
+
+        let single = ArrayDataset::new(x.clone())?;
+        assert_eq!(
+            parts(&single.batch(&indices)),
+            parts(&stacked(&single, &indices))
+        );
+
+        let pair = ArrayDataset::new((x.clone(), labels.clone()))?;
+        let (data, label) = pair.batch(&indices);
+        let (want_data, want_label) = stacked(&pair, &indices);
+        assert_eq!(parts(&data), parts(&want_data));
+        assert_eq!(parts(&label), parts(&want_label));
+        assert_eq!(label.shape(), &[4]);
+
+        let triple = ArrayDataset::new((x.clone(), labels.clone(), column.clone()))?;
+        let got = triple.batch(&indices);
+        let want = stacked(&triple, &indices);
+        assert_eq!(parts(&got.0), parts(&want.0));
+        assert_eq!(parts(&got.1), parts(&want.1));
+        assert_eq!(parts(&got.2), parts(&want.2));
+        assert_eq!(got.2.shape(), &[4, 1]);
+
+        let fields = ArrayDataset::new(vec![x, labels, column])?;
+        let got: Vec<_> = fields.batch(&indices).iter().map(parts).collect();
+        let want: Vec<_> = stacked(&fields, &indices).iter().map(parts).collect();
+        assert_eq!(got, want);
+        Ok(())
+    }
+
+    #[test]
+    #[should_panic(expected = "index 5 is out of range for 5 items")]
+    fn batch_with_an_index_out_of_range_panics_with_it() {
+        let dataset = ArrayDataset::new(NDArray::zeros(&[5, 2])).expect("one array");
+        let _ = dataset.batch(&[1, 5]);
     }
 
     #[test]

@@ -279,7 +279,9 @@ impl<D: Dataset + 'static> DataLoaderBuilder<D> {
         self
     }
 
-    /// The loader, batching with the default [`Batchify`].
+    /// The loader, batching with the default [`Batchify`]. Each batch comes from
+    /// [`Dataset::batch`], so a dataset that copies its rows straight into the batch (such
+    /// as [`ArrayDataset`](super::ArrayDataset)) makes no array per item.
     ///
     /// # Errors
     ///
@@ -289,7 +291,7 @@ impl<D: Dataset + 'static> DataLoaderBuilder<D> {
         D::Item: Batchify,
         <D::Item as Batchify>::Batch: Send + 'static,
     {
-        self.build_with(<D::Item as Batchify>::batchify)
+        self.build_from(|dataset: &D, indices: Vec<usize>| dataset.batch(&indices))
     }
 
     /// The loader, combining each batch's items with `batchify` (MXNet's `batchify_fn`).
@@ -306,6 +308,22 @@ impl<D: Dataset + 'static> DataLoaderBuilder<D> {
     where
         B: Send + 'static,
         F: Fn(Vec<D::Item>) -> B + Send + Sync + 'static,
+    {
+        self.build_from(move |dataset: &D, indices: Vec<usize>| {
+            batchify(
+                indices
+                    .into_iter()
+                    .map(|index| dataset.get(index))
+                    .collect(),
+            )
+        })
+    }
+
+    /// The loader, turning each index batch into a batch with `make_batch`.
+    fn build_from<B, F>(self, make_batch: F) -> Result<DataLoader<D, B>>
+    where
+        B: Send + 'static,
+        F: Fn(&D, Vec<usize>) -> B + Send + Sync + 'static,
     {
         self.check()?;
         let prefetch = self.prefetch.unwrap_or(2 * self.num_workers);
@@ -328,9 +346,8 @@ impl<D: Dataset + 'static> DataLoaderBuilder<D> {
 
         let dataset = Arc::new(self.dataset);
         let reader = Arc::clone(&dataset);
-        let make_batch: MakeBatch<B> = Arc::new(move |indices: Vec<usize>| {
-            batchify(indices.into_iter().map(|index| reader.get(index)).collect())
-        });
+        let make_batch: MakeBatch<B> =
+            Arc::new(move |indices: Vec<usize>| make_batch(&reader, indices));
         Ok(DataLoader {
             dataset,
             batch_sampler,

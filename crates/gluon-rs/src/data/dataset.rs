@@ -1,6 +1,7 @@
 //! The [`Dataset`] trait and [`SimpleDataset`], as `gluon.data.Dataset` and
 //! `gluon.data.SimpleDataset`.
 
+use super::batchify::Batchify;
 use super::transform::{ReplaceFirst, TransformFirst, Transformed};
 
 /// A collection of items read by position, as `gluon.data.Dataset`.
@@ -25,6 +26,37 @@ pub trait Dataset: Send + Sync {
     /// Whether the dataset holds no item.
     fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The items at `indices` combined by the default [`Batchify`]: what a
+    /// [`DataLoader`](super::DataLoader) built with
+    /// [`build`](super::DataLoaderBuilder::build) yields for that index batch.
+    ///
+    /// The provided version reads each item with [`get`](Dataset::get) and batchifies them.
+    /// A dataset that can copy its rows straight into the batch overrides it with a faster
+    /// one giving the same batch, as [`ArrayDataset`](super::ArrayDataset) does; a loader
+    /// with a custom batchify function reads item by item instead.
+    ///
+    /// ```
+    /// use gluon_rs::data::{ArrayDataset, Dataset};
+    /// use gluon_rs::nd::NDArray;
+    ///
+    /// let x = NDArray::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[3, 2]);
+    /// let y = NDArray::from_vec(vec![0.0, 1.0, 1.0], &[3]);
+    /// let (data, label) = ArrayDataset::new((x, y))?.batch(&[2, 0]);
+    /// assert_eq!(data.to_vec(), vec![5.0, 6.0, 1.0, 2.0]);
+    /// assert_eq!(label.shape(), &[2]);
+    /// # Ok::<(), gluon_rs::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// As [`get`](Dataset::get) for an index out of range, and as [`Batchify::batchify`].
+    fn batch(&self, indices: &[usize]) -> <Self::Item as Batchify>::Batch
+    where
+        Self::Item: Batchify,
+    {
+        Batchify::batchify(indices.iter().map(|&index| self.get(index)).collect())
     }
 
     /// A lazy dataset whose items are `transform(item)`, as `Dataset.transform(fn)`. The
@@ -133,6 +165,13 @@ impl<D: Dataset + ?Sized> Dataset for std::sync::Arc<D> {
 
     fn get(&self, index: usize) -> D::Item {
         (**self).get(index)
+    }
+
+    fn batch(&self, indices: &[usize]) -> <D::Item as Batchify>::Batch
+    where
+        D::Item: Batchify,
+    {
+        (**self).batch(indices)
     }
 }
 
