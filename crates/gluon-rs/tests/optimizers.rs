@@ -6,7 +6,8 @@ use gluon_rs::loss::{Loss, SigmoidBinaryCrossEntropyLoss};
 use gluon_rs::nd::{self, NDArray};
 use gluon_rs::nn::{Block, Dense, Parameter, ParameterDict};
 use gluon_rs::optim::{
-    self, CosineScheduler, FactorScheduler, LRScheduler, PolyScheduler, Warmup, WarmupMode, SGD,
+    self, CosineScheduler, FactorScheduler, LRScheduler, Optimizer, PolyScheduler, Warmup,
+    WarmupMode, SGD,
 };
 use gluon_rs::{autograd, Error, Result, Trainer};
 use std::sync::Mutex;
@@ -392,6 +393,68 @@ fn loading_a_foreign_file_is_an_error() -> Result<()> {
     assert!(matches!(error, Error::ParamFile { .. }), "{error}");
     assert!(matches!(missing, Err(Error::Io { .. })));
     Ok(())
+}
+
+#[test]
+fn a_states_file_counting_a_parameter_the_trainer_lacks_is_refused() -> Result<()> {
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let path = folder.path().join("trainer.states");
+    let weight = parameter("w", &[1.0], &[1])?;
+    let mut trainer = Trainer::new(vec![weight.clone()], "sgd", optim::OptimizerParams::new())?;
+    let w = weight.data()?;
+    autograd::record(|| w.sum()).backward()?;
+    trainer.step(1)?;
+    trainer.save_states(&path)?;
+    let saved = std::fs::read_to_string(&path).expect("read");
+    let tampered = saved.replace("\"update_counts\":{\"0\"", "\"update_counts\":{\"5\"");
+    assert_ne!(
+        tampered, saved,
+        "the counts were not where the test expects: {saved}"
+    );
+    std::fs::write(&path, tampered).expect("write");
+
+    let error = trainer.load_states(&path).unwrap_err();
+
+    assert!(matches!(error, Error::ParamFile { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("parameter index 5, but the Trainer has 1"),
+        "{error}"
+    );
+    Ok(())
+}
+
+#[test]
+fn update_counts_and_multipliers_follow_each_index_in_any_order() {
+    // Indices need not be dense or come in order: each keeps its own count, and the
+    // schedule's position is the largest count (spec: MXNet's `_index_update_count`).
+    let mut sgd = SGD::new(1.0).expect("valid rate");
+    sgd.base_mut().set_lr_mult(3, 0.0);
+    let far = NDArray::from_vec(vec![1.0], &[1]);
+    let near = NDArray::from_vec(vec![1.0], &[1]);
+    let grad = NDArray::from_vec(vec![1.0], &[1]);
+    let mut seen = Vec::new();
+
+    for index in [7, 3, 7, 3, 3] {
+        let weight = if index == 7 { &far } else { &near };
+        sgd.update(index, weight, &grad, &[]);
+        seen.push(sgd.base().num_update());
+    }
+
+    assert_eq!(seen, vec![1, 1, 2, 2, 3]);
+    assert_eq!(far.to_vec(), vec![-1.0]);
+    assert_eq!(near.to_vec(), vec![1.0]);
+}
+
+#[test]
+fn a_gradient_sharing_the_weights_storage_updates_without_deadlock() {
+    let weight = NDArray::from_vec(vec![2.0, -4.0], &[2]);
+    let mut sgd = SGD::new(0.5).expect("valid rate");
+
+    sgd.update(0, &weight, &weight.clone(), &[]);
+
+    assert_eq!(weight.to_vec(), vec![1.0, -2.0]);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use super::lr_scheduler::LRScheduler;
 use super::params::{check_range, OptimizerParams, ParamReader, ParamValue};
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
-use std::collections::HashMap;
+use smallvec::SmallVec;
 
 /// The resolved settings of one parameter's update.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,8 +87,9 @@ pub trait Optimizer: std::fmt::Debug + Send + Sync {
             weight.shape()
         );
         // The state buffers are moved out of their arrays for the update and moved back,
-        // so the kernel sees plain slices without copying.
-        let mut buffers: Vec<Vec<f32>> = states
+        // so the kernel sees plain slices without copying (and, up to three states, with
+        // no allocation).
+        let mut buffers: SmallVec<[Vec<f32>; 3]> = states
             .iter()
             .map(|state| std::mem::take(&mut *state.write()))
             .collect();
@@ -99,9 +100,14 @@ pub trait Optimizer: std::fmt::Debug + Send + Sync {
             weight.shape()
         );
         {
-            let gradient = grad.to_vec();
             let mut values = weight.write();
-            self.apply(&step, &mut values, &gradient, &mut buffers);
+            if grad.same_storage(weight) {
+                // Reading the gradient under the weight's write lock would deadlock.
+                let gradient = values.clone();
+                self.apply(&step, &mut values, &gradient, &mut buffers);
+            } else {
+                self.apply(&step, &mut values, &grad.read(), &mut buffers);
+            }
         }
         for (state, buffer) in states.iter().zip(buffers) {
             *state.write() = buffer;
@@ -121,9 +127,10 @@ pub struct OptimizerBase {
     /// Gradients are clipped to `[-c, c]` when set.
     pub clip_gradient: Option<f64>,
     lr_scheduler: Option<Box<dyn LRScheduler>>,
-    lr_mult: HashMap<usize, f64>,
-    wd_mult: HashMap<usize, f64>,
-    update_counts: HashMap<usize, u64>,
+    /// What is kept per weight index, sorted by index. A Trainer's indices are its
+    /// parameter positions, so after the first step every lookup is a binary search in a
+    /// short vector that no longer grows: no hashing and no allocation per update.
+    per_index: Vec<IndexEntry>,
     begin_num_update: u64,
     num_update: u64,
 }
@@ -138,9 +145,7 @@ impl OptimizerBase {
             rescale_grad: 1.0,
             clip_gradient: None,
             lr_scheduler: None,
-            lr_mult: HashMap::new(),
-            wd_mult: HashMap::new(),
-            update_counts: HashMap::new(),
+            per_index: Vec::new(),
             begin_num_update: 0,
             num_update: 0,
         }
@@ -262,12 +267,35 @@ impl OptimizerBase {
 
     /// Sets the learning-rate multiplier of the weight at `index` (default 1).
     pub fn set_lr_mult(&mut self, index: usize, mult: f64) {
-        self.lr_mult.insert(index, mult);
+        self.entry(index).lr_mult = mult;
     }
 
     /// Sets the weight-decay multiplier of the weight at `index` (default 1).
     pub fn set_wd_mult(&mut self, index: usize, mult: f64) {
-        self.wd_mult.insert(index, mult);
+        self.entry(index).wd_mult = mult;
+    }
+
+    /// The entry of `index`, made with the defaults when there is none yet.
+    fn entry(&mut self, index: usize) -> &mut IndexEntry {
+        let position = match self
+            .per_index
+            .binary_search_by_key(&index, |entry| entry.index)
+        {
+            Ok(position) => position,
+            Err(position) => {
+                self.per_index.insert(
+                    position,
+                    IndexEntry {
+                        index,
+                        lr_mult: 1.0,
+                        wd_mult: 1.0,
+                        update_count: None,
+                    },
+                );
+                position
+            }
+        };
+        &mut self.per_index[position]
     }
 
     /// The largest update count of any weight: the schedule's position.
@@ -275,35 +303,55 @@ impl OptimizerBase {
         self.num_update
     }
 
-    /// The number of updates of each weight index, for saving.
-    pub(crate) fn update_counts(&self) -> &HashMap<usize, u64> {
-        &self.update_counts
+    /// The number of updates of each weight index that has been updated, for saving.
+    pub(crate) fn update_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.per_index
+            .iter()
+            .filter_map(|entry| Some((entry.index, entry.update_count?)))
     }
 
-    /// Restores saved counters.
-    pub(crate) fn restore_counts(&mut self, counts: HashMap<usize, u64>, num_update: u64) {
-        self.update_counts = counts;
+    /// Restores saved counters, replacing every current one (the multipliers stay).
+    pub(crate) fn restore_counts(
+        &mut self,
+        counts: impl IntoIterator<Item = (usize, u64)>,
+        num_update: u64,
+    ) {
+        for entry in &mut self.per_index {
+            entry.update_count = None;
+        }
+        for (index, count) in counts {
+            self.entry(index).update_count = Some(count);
+        }
         self.num_update = num_update;
     }
 
     /// Counts an update of `index` and resolves its settings. The count rises before the
     /// rate is looked up, so the first update uses `num_update = 1`, as in MXNet.
     pub(crate) fn next_step(&mut self, index: usize) -> UpdateStep {
-        let count = self
-            .update_counts
-            .entry(index)
-            .or_insert(self.begin_num_update);
-        *count += 1;
-        let t = *count;
+        let begin = self.begin_num_update;
+        let entry = self.entry(index);
+        let t = entry.update_count.unwrap_or(begin) + 1;
+        entry.update_count = Some(t);
+        let (lr_mult, wd_mult) = (entry.lr_mult, entry.wd_mult);
         self.num_update = self.num_update.max(t);
         UpdateStep {
-            lr: self.learning_rate() * self.lr_mult.get(&index).copied().unwrap_or(1.0),
-            wd: self.wd * self.wd_mult.get(&index).copied().unwrap_or(1.0),
+            lr: self.learning_rate() * lr_mult,
+            wd: self.wd * wd_mult,
             rescale_grad: self.rescale_grad,
             clip_gradient: self.clip_gradient,
             t,
         }
     }
+}
+
+/// The multipliers and update count of one weight index.
+#[derive(Debug, Clone, Copy)]
+struct IndexEntry {
+    index: usize,
+    lr_mult: f64,
+    wd_mult: f64,
+    /// `None` until the first update, which starts from `begin_num_update`.
+    update_count: Option<u64>,
 }
 
 /// MXNet turns clipping on only for a truthy value, so 0 means off; a negative bound is

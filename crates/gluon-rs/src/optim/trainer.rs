@@ -103,6 +103,9 @@ pub struct Trainer {
     pub(super) states: Vec<Option<Vec<NDArray>>>,
     /// `rescale_grad` as configured; each step divides it by the batch size.
     pub(super) original_rescale_grad: f64,
+    /// The parameters a step updates, with their data: kept between steps (empty) so that
+    /// a step allocates nothing.
+    ready: Vec<(usize, NDArray)>,
 }
 
 impl Trainer {
@@ -147,6 +150,7 @@ impl Trainer {
             params,
             optimizer,
             original_rescale_grad,
+            ready: Vec::new(),
         })
     }
 
@@ -222,12 +226,14 @@ impl Trainer {
     pub fn update(&mut self, batch_size: usize, ignore_stale_grad: bool) -> Result<()> {
         self.optimizer.base_mut().rescale_grad =
             self.original_rescale_grad / batch_size.max(1) as f64;
-        let ready = self.ready_parameters(ignore_stale_grad)?;
+        let mut ready = std::mem::take(&mut self.ready);
+        ready.clear();
+        self.ready_parameters(ignore_stale_grad, &mut ready)?;
         if let Some((_, data)) = ready.first() {
             warn_about_batch_size(data.grad_batch_size(), batch_size);
         }
 
-        for (index, data) in ready {
+        for (index, data) in ready.drain(..) {
             let param = &self.params[index];
             let grad = data
                 .grad()
@@ -240,13 +246,17 @@ impl Trainer {
             self.optimizer.update(index, &data, &grad, states);
             data.mark_grad_used();
         }
+        self.ready = ready;
         Ok(())
     }
 
-    /// The parameters to update and their data, after checking every one for staleness so
-    /// that an error leaves all of them untouched.
-    fn ready_parameters(&self, ignore_stale_grad: bool) -> Result<Vec<(usize, NDArray)>> {
-        let mut ready = Vec::new();
+    /// Puts the parameters to update and their data into `ready`, after checking every one
+    /// for staleness so that an error leaves all of them untouched.
+    fn ready_parameters(
+        &self,
+        ignore_stale_grad: bool,
+        ready: &mut Vec<(usize, NDArray)>,
+    ) -> Result<()> {
         for (index, param) in self.params.iter().enumerate() {
             if param.grad_req() == GradReq::Null {
                 continue;
@@ -264,7 +274,7 @@ impl Trainer {
                 });
             }
         }
-        Ok(ready)
+        Ok(())
     }
 }
 

@@ -10,7 +10,6 @@ use super::{create, OptimizerParams, ParamValue};
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::path::Path;
 
 const FORMAT: &str = "gluon-rs trainer states";
@@ -44,7 +43,6 @@ impl Trainer {
         let counts: Map<String, Value> = optimizer
             .base()
             .update_counts()
-            .iter()
             .map(|(index, count)| (index.to_string(), json!(count)))
             .collect();
         let states: Vec<Value> = self
@@ -107,7 +105,7 @@ impl Trainer {
             settings.insert(key.clone(), value);
         }
         let saved_states = read_states(&document["states"], &shapes, expected).map_err(bad)?;
-        let counts = read_counts(&document["update_counts"]).map_err(bad)?;
+        let counts = read_counts(&document["update_counts"], expected).map_err(bad)?;
         let num_update = document["num_update"]
             .as_u64()
             .ok_or_else(|| bad("no num_update".into()))?;
@@ -128,12 +126,19 @@ fn array_to_json(array: &NDArray) -> Value {
     json!({ "shape": array.shape(), "bits": bits })
 }
 
-fn read_counts(value: &Value) -> std::result::Result<HashMap<usize, u64>, String> {
+/// The saved update counts; each index must name one of the `expected` parameters.
+fn read_counts(value: &Value, expected: usize) -> std::result::Result<Vec<(usize, u64)>, String> {
     let object = value.as_object().ok_or("no update_counts")?;
     object
         .iter()
         .map(|(index, count)| {
-            let index = index.parse().map_err(|_| format!("bad index {index}"))?;
+            let index: usize = index.parse().map_err(|_| format!("bad index {index}"))?;
+            if index >= expected {
+                return Err(format!(
+                    "update count for parameter index {index}, but the Trainer has {expected} \
+                     parameters"
+                ));
+            }
             let count = count
                 .as_u64()
                 .ok_or(format!("bad count for index {index}"))?;
