@@ -9,13 +9,15 @@ repeat="${1:-5}"
 shift || true
 workloads=("${@:-W1 W2 W3}")
 venv="${VENV:-bench/reference/.venv}"
+[ -x "$venv/bin/python" ] || { echo "no Python at $venv/bin/python: run bench/reference/setup.sh first (or set VENV)" >&2; exit 1; }
+venv="$(cd "$venv" && pwd)"
 export BENCH_THREADS=2 MATMUL_NUM_THREADS=2 RAYON_NUM_THREADS=2 OMP_NUM_THREADS=2
 cargo bench -p gluon-rs --bench workloads --no-run >&2
 ours=$(ls -t target/release/deps/workloads-* | grep -v '\.d$' | head -n 1)
 for workload in ${workloads[*]}; do
   for _ in $(seq "$repeat"); do
     "$ours" "$workload"
-    (cd bench/reference && "../../$venv/bin/python" mxnet_bench.py "$workload")
-    (cd bench/reference && "../../$venv/bin/python" torch_bench.py "$workload")
+    (cd bench/reference && "$venv/bin/python" mxnet_bench.py "$workload")
+    (cd bench/reference && "$venv/bin/python" torch_bench.py "$workload")
   done
 done

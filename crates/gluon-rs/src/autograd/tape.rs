@@ -173,15 +173,56 @@ const NOT_RECORDED: &str = "the array is not part of a recorded graph: compute i
 const FREED: &str = "the graph was already freed by an earlier backward; pass \
     retain_graph = true to the first backward to differentiate twice";
 
-/// The arrays computed by recorded ops that the heads depend on, in an order where every
-/// array comes after all arrays it was computed from.
-fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
-    // Sized for a small network's step, so that such a graph is walked without regrowing.
-    const EXPECTED_NODES: usize = 32;
-    let mut order = Vec::with_capacity(EXPECTED_NODES);
-    let mut visited = AddressSet::with_capacity_and_hasher(EXPECTED_NODES, Default::default());
-    // Iterative depth-first search; the flag marks the second visit (children done).
-    let mut stack: Vec<(NDArray, bool)> = Vec::with_capacity(EXPECTED_NODES);
+/// The working memory of one backward pass, kept per thread between passes (emptied) so that
+/// a training step's backward allocates only the gradients themselves.
+#[derive(Default)]
+struct Scratch {
+    /// The recorded arrays in topological order.
+    order: Vec<NDArray>,
+    /// The depth-first search's stack; the flag marks the second visit (children done).
+    stack: Vec<(NDArray, bool)>,
+    visited: AddressSet,
+    /// Gradients flowing to recorded arrays not yet processed, with the array.
+    pending: AddressMap<(NDArray, NDArray)>,
+    /// Gradients of the variables, with the variable.
+    leaves: AddressMap<(NDArray, NDArray)>,
+}
+
+/// Graphs above this many recorded arrays do not leave their (large) scratch behind.
+const MAX_KEPT_NODES: usize = 4096;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Scratch {
+    /// This thread's scratch, or a new one (also while a backward runs inside a rule).
+    fn take() -> Scratch {
+        SCRATCH.with_borrow_mut(Option::take).unwrap_or_default()
+    }
+
+    /// Empties every collection, dropping the arrays, and keeps the capacity for the next
+    /// pass on this thread.
+    fn give_back(mut self) {
+        self.order.clear();
+        self.stack.clear();
+        self.visited.clear();
+        self.pending.clear();
+        self.leaves.clear();
+        if self.order.capacity() <= MAX_KEPT_NODES {
+            SCRATCH.with_borrow_mut(|kept| *kept = Some(self));
+        }
+    }
+}
+
+/// Puts the arrays computed by recorded ops that the heads depend on into `order`, so that
+/// every array comes after all arrays it was computed from.
+fn topological_order(
+    heads: &[&NDArray],
+    order: &mut Vec<NDArray>,
+    stack: &mut Vec<(NDArray, bool)>,
+    visited: &mut AddressSet,
+) -> Result<()> {
     stack.extend(heads.iter().map(|&h| (h.clone(), false)));
     while let Some((array, children_done)) = stack.pop() {
         if children_done {
@@ -207,7 +248,7 @@ fn topological_order(heads: &[&NDArray]) -> Result<Vec<NDArray>> {
             }
         }
     }
-    Ok(order)
+    Ok(())
 }
 
 fn accumulate(map: &mut AddressMap<(NDArray, NDArray)>, target: &NDArray, grad: NDArray) {
@@ -245,15 +286,35 @@ pub fn backward(
             }
         }
     }
-    let order = topological_order(heads)?;
+    let mut scratch = Scratch::take();
+    let result = differentiate(heads, head_grads, retain_graph, &mut scratch);
+    scratch.give_back();
+    result
+}
+
+/// Orders the graph, runs the rules and writes each variable's gradient.
+fn differentiate(
+    heads: &[&NDArray],
+    head_grads: Option<&[NDArray]>,
+    retain_graph: bool,
+    scratch: &mut Scratch,
+) -> Result<()> {
+    let Scratch {
+        order,
+        stack,
+        visited,
+        pending,
+        leaves,
+    } = scratch;
+    topological_order(heads, order, stack, visited)?;
 
     let previous = set_recording(false);
-    let result = run_rules(heads, head_grads, &order, retain_graph);
+    let result = run_rules(heads, head_grads, order, retain_graph, pending, leaves);
     set_recording(previous);
-    let leaves = result?;
+    result?;
 
     let batch_size = heads[0].shape().first().copied().unwrap_or(1);
-    for (leaf, grad) in leaves.into_values() {
+    for (_, (leaf, grad)) in leaves.drain() {
         let mut slot = leaf.grad_slot();
         let slot = slot.as_mut().expect("a variable has a gradient slot");
         match slot.req {
@@ -270,23 +331,24 @@ pub fn backward(
     Ok(())
 }
 
-/// Runs every rule in reverse topological order and returns each variable's gradient.
+/// Runs every rule in reverse topological order, putting each variable's gradient into
+/// `leaves`.
 fn run_rules(
     heads: &[&NDArray],
     head_grads: Option<&[NDArray]>,
     order: &[NDArray],
     retain_graph: bool,
-) -> Result<AddressMap<(NDArray, NDArray)>> {
-    let mut pending = AddressMap::with_capacity_and_hasher(order.len(), Default::default());
+    pending: &mut AddressMap<(NDArray, NDArray)>,
+    leaves: &mut AddressMap<(NDArray, NDArray)>,
+) -> Result<()> {
     for (index, &head) in heads.iter().enumerate() {
         let grad = match head_grads.and_then(|grads| grads.get(index)) {
             Some(grad) => grad.clone(),
             None => head.full_like(1.0),
         };
-        accumulate(&mut pending, head, grad);
+        accumulate(pending, head, grad);
     }
 
-    let mut leaves = AddressMap::with_capacity_and_hasher(order.len(), Default::default());
     for array in order.iter().rev() {
         let Some((_, grad)) = pending.remove(&key(array)) else {
             continue;
@@ -311,16 +373,16 @@ fn run_rules(
             };
             debug_assert_eq!(input_grad.shape(), input.shape(), "gradient shape");
             if input.is_variable() {
-                accumulate(&mut leaves, input, input_grad);
+                accumulate(leaves, input, input_grad);
             } else if input.cell.node.is_some() {
-                accumulate(&mut pending, input, input_grad);
+                accumulate(pending, input, input_grad);
             }
         }
         if !retain_graph {
             *saved = None;
         }
     }
-    Ok(leaves)
+    Ok(())
 }
 
 impl NDArray {

@@ -178,7 +178,7 @@ impl Dense {
 
     /// The input width: 0 until it is known.
     pub fn in_units(&self) -> usize {
-        self.weight.shape()[1]
+        self.weight.dim(1)
     }
 
     /// The weight parameter, `(units, in_units)`.

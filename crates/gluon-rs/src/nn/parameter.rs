@@ -137,6 +137,15 @@ impl Parameter {
         self.state().shape.clone()
     }
 
+    /// The length of `axis` of the shape (0 while unknown), without copying the shape.
+    ///
+    /// # Panics
+    ///
+    /// If the shape has no such axis.
+    pub(crate) fn dim(&self, axis: usize) -> usize {
+        self.state().shape[axis]
+    }
+
     /// Whether every dimension of the shape is known.
     pub fn has_known_shape(&self) -> bool {
         is_known(&self.state().shape)
