@@ -60,6 +60,8 @@ thread_local! {
 /// Narrow outputs (a layer of one unit, a matrix-vector product) use narrower panels, so
 /// that a 1-column product does not pay for 16. Each output is still the sum over `p` in
 /// order, so the panel width never changes a result.
+///
+/// `c` holds the `m x n` output followed by at least [`PANEL`] floats of slack.
 fn small_matmul(a: Operand, b: Operand, c: &mut [f32], (m, k, n): (usize, usize, usize)) {
     PANELS.with_borrow_mut(|panels| {
         let width = match n {
@@ -158,19 +160,31 @@ fn pack_and_multiply<const W: usize>(
         }
     }
 
-    for (i, c_row) in c.chunks_exact_mut(n).enumerate().take(m) {
+    for i in 0..m {
         for (block, panel) in panels.chunks_exact(panel_size).enumerate() {
             let mut sums = [0.0f32; W];
-            for (p, b_row) in panel.chunks_exact(W).enumerate() {
+            let mut add_row = |scale: f32, b_row: &[f32]| {
                 let b_row: &[f32; W] = b_row.try_into().expect("panels hold whole rows");
-                let scale = a.data[i * rsa + p * csa];
                 for (total, &value) in sums.iter_mut().zip(b_row) {
                     *total += scale * value;
                 }
+            };
+            if csa == 1 {
+                // A row of `a` read in place: no index arithmetic or bounds check per `p`.
+                let a_row = &a.data[i * rsa..i * rsa + k];
+                for (&scale, b_row) in a_row.iter().zip(panel.chunks_exact(W)) {
+                    add_row(scale, b_row);
+                }
+            } else {
+                for (p, b_row) in panel.chunks_exact(W).enumerate() {
+                    add_row(a.data[i * rsa + p * csa], b_row);
+                }
             }
-            let start = block * W;
-            let width = W.min(n - start);
-            c_row[start..start + width].copy_from_slice(&sums[..width]);
+            // All `W` sums are stored, a fixed-size copy: the lanes past this row's block
+            // land in the next block or row, which is written after this one, or in the
+            // padding past the last row.
+            let first = i * n + block * W;
+            c[first..first + W].copy_from_slice(&sums);
         }
     }
 }
@@ -184,12 +198,15 @@ pub(crate) fn matmul(a: Operand, b: Operand) -> (Vec<f32>, usize, usize) {
     let (m, k) = a.dims();
     let (k2, n) = b.dims();
     assert_eq!(k, k2, "matmul: inner dimensions {k} and {k2} differ");
-    let mut c = vec![0.0f32; m * n];
-    if m == 0 || n == 0 || k == 0 {
+    if m * n * k < SMALL_GEMM_FLOPS && k > 0 {
+        // The small loop stores whole panels, so the output has a panel of slack.
+        let mut c = vec![0.0f32; m * n + PANEL];
+        small_matmul(a, b, &mut c, (m, k, n));
+        c.truncate(m * n);
         return (c, m, n);
     }
-    if m * n * k < SMALL_GEMM_FLOPS {
-        small_matmul(a, b, &mut c, (m, k, n));
+    let mut c = vec![0.0f32; m * n];
+    if m == 0 || n == 0 || k == 0 {
         return (c, m, n);
     }
     let (rsa, csa) = a.strides();
@@ -311,7 +328,7 @@ mod tests {
         // Widths 1-20 cover the 4-, 8- and 16-wide panels and their padded remainders; each
         // output must be the in-order sum a naive loop gives, bit for bit.
         for n in 1..=20 {
-            for &(m, k) in &[(1, 1), (3, 7), (10, 10)] {
+            for &(m, k) in &[(1, 1), (3, 7), (4, 2), (9, 5), (10, 10)] {
                 for transposed in [false, true] {
                     let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.731).sin()).collect();
                     let b: Vec<f32> = (0..k * n).map(|i| (i as f32 * 0.377).cos()).collect();
