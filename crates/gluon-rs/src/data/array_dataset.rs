@@ -165,7 +165,7 @@ pub(crate) fn row(array: &NDArray, index: usize) -> NDArray {
 pub(crate) fn gather_rows(array: &NDArray, indices: &[usize]) -> NDArray {
     let row_shape = &array.shape()[1..];
     let row_size: usize = row_shape.iter().product();
-    let mut data = Vec::with_capacity(indices.len() * row_size);
+    let mut data = crate::nd::buffers::with_capacity(indices.len() * row_size);
     {
         let values = array.read();
         for &index in indices {

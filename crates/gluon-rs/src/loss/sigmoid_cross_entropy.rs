@@ -7,7 +7,7 @@
 
 use crate::autograd::tape::Backward;
 use crate::error::{Error, Result};
-use crate::nd::NDArray;
+use crate::nd::{buffers, NDArray};
 use smallvec::smallvec;
 use smallvec::SmallVec;
 
@@ -47,9 +47,10 @@ pub(crate) fn sigmoid_cross_entropy(
 
     let data: Vec<f32> = {
         let (xs, zs) = (x.read(), z.read());
-        (0..xs.len())
-            .map(|i| element_loss(xs[i], zs[i], weights.as_ref().map(|w| w[i])))
-            .collect()
+        buffers::collect(
+            xs.len(),
+            (0..xs.len()).map(|i| element_loss(xs[i], zs[i], weights.as_ref().map(|w| w[i]))),
+        )
     };
 
     // d/dx = sigmoid(x) (1 + (p - 1) z) - p z, which is sigmoid(x) - z when p = 1;
@@ -57,16 +58,19 @@ pub(crate) fn sigmoid_cross_entropy(
     let rule = move |c: &Backward| {
         let (xs, zs, gs) = (c.input(0).read(), c.input(1).read(), c.grad.read());
         let weight = |i: usize| weights.as_ref().map_or(1.0, |w| w[i]);
-        let grad_x = (0..xs.len())
-            .map(|i| {
+        let grad_x = buffers::collect(
+            xs.len(),
+            (0..xs.len()).map(|i| {
                 let (x, z, p) = (xs[i], zs[i], weight(i));
                 let s = 1.0 / (1.0 + (-x).exp());
                 gs[i] * (s * (1.0 + (p - 1.0) * z) - p * z)
-            })
-            .collect();
-        let grad_z = (0..xs.len())
-            .map(|i| gs[i] * (-xs[i] + (weight(i) - 1.0) * softplus_of_negative(xs[i])))
-            .collect();
+            }),
+        );
+        let grad_z = buffers::collect(
+            xs.len(),
+            (0..xs.len())
+                .map(|i| gs[i] * (-xs[i] + (weight(i) - 1.0) * softplus_of_negative(xs[i]))),
+        );
         smallvec![
             Some(NDArray::from_vec(grad_x, c.input(0).shape())),
             Some(NDArray::from_vec(grad_z, c.input(1).shape())),

@@ -42,6 +42,17 @@ pub(crate) struct Cell {
     is_variable: AtomicBool,
 }
 
+impl Drop for Cell {
+    /// Hands the buffer to this thread's cache, for the next array of its size.
+    fn drop(&mut self) {
+        let data = self
+            .data
+            .get_mut()
+            .unwrap_or_else(|poison| poison.into_inner());
+        super::buffers::recycle(std::mem::take(data));
+    }
+}
+
 impl NDArray {
     // --- creation ---
 
@@ -90,7 +101,11 @@ impl NDArray {
 
     /// An array with every element equal to `value`.
     pub fn full(shape: &[usize], value: f32) -> NDArray {
-        NDArray::from_vec(vec![value; shape.iter().product()], shape)
+        let size = shape.iter().product();
+        NDArray::from_vec(
+            super::buffers::collect(size, std::iter::repeat_n(value, size)),
+            shape,
+        )
     }
 
     /// Evenly spaced values in `[start, stop)`, as `nd.arange`.

@@ -2,6 +2,7 @@
 //! scalar forms (`plus_scalar`, `rminus_scalar`, ...), and the operator overloads.
 
 use super::array::{NDArray, Shape};
+use super::buffers;
 use super::kernels::{broadcast_shape, broadcast_zip, sum_to_shape};
 use crate::autograd::tape::{Backward, GradFn, Grads};
 use smallvec::smallvec;
@@ -9,7 +10,8 @@ use smallvec::smallvec;
 impl NDArray {
     /// Applies `f` to every element, outside autograd. Gradient rules and kernels use it.
     pub(crate) fn map(&self, f: impl Fn(f32) -> f32) -> NDArray {
-        let data = self.read().iter().map(|&x| f(x)).collect();
+        let values = self.read();
+        let data = buffers::collect(values.len(), values.iter().map(|&x| f(x)));
         NDArray::from_parts(data, self.cell.shape.clone(), None)
     }
 
@@ -17,13 +19,14 @@ impl NDArray {
     pub(crate) fn zip_map(&self, other: &NDArray, f: impl Fn(f32, f32) -> f32) -> NDArray {
         let (a, b) = (self.read(), other.read());
         debug_assert_eq!(a.len(), b.len());
-        let data = a.iter().zip(b.iter()).map(|(&x, &y)| f(x, y)).collect();
+        let data = buffers::collect(a.len(), a.iter().zip(b.iter()).map(|(&x, &y)| f(x, y)));
         NDArray::from_parts(data, self.cell.shape.clone(), None)
     }
 
     /// An elementwise op with one input, recorded with `rule`.
     pub(crate) fn unary_op(&self, f: impl Fn(f32) -> f32, rule: impl GradFn) -> NDArray {
-        let data = self.read().iter().map(|&x| f(x)).collect();
+        let values = self.read();
+        let data = buffers::collect(values.len(), values.iter().map(|&x| f(x)));
         NDArray::from_op(data, self.cell.shape.clone(), &[self], rule)
     }
 

@@ -200,7 +200,7 @@ pub(crate) fn matmul(a: Operand, b: Operand) -> (Vec<f32>, usize, usize) {
     assert_eq!(k, k2, "matmul: inner dimensions {k} and {k2} differ");
     if m * n * k < SMALL_GEMM_FLOPS && k > 0 {
         // The small loop stores whole panels, so the output has a panel of slack.
-        let mut c = vec![0.0f32; m * n + PANEL];
+        let mut c = super::buffers::zeros(m * n + PANEL);
         small_matmul(a, b, &mut c, (m, k, n));
         c.truncate(m * n);
         return (c, m, n);

@@ -7,6 +7,7 @@
 //! a few tens of nanoseconds.
 
 use super::array::Shape;
+use super::buffers;
 
 /// Row-major strides of a contiguous array of `shape`.
 pub(crate) fn strides(shape: &[usize]) -> Shape {
@@ -110,16 +111,16 @@ pub(crate) fn broadcast_zip(
     f: impl Fn(f32, f32) -> f32,
 ) -> Vec<f32> {
     if a_shape == b_shape {
-        return a.iter().zip(b).map(|(&x, &y)| f(x, y)).collect();
+        return buffers::collect(a.len(), a.iter().zip(b).map(|(&x, &y)| f(x, y)));
     }
     let size: usize = out_shape.iter().product();
     if b.len() == 1 && a.len() == size {
         let y = b[0];
-        return a.iter().map(|&x| f(x, y)).collect();
+        return buffers::collect(a.len(), a.iter().map(|&x| f(x, y)));
     }
     if a.len() == 1 && b.len() == size {
         let x = a[0];
-        return b.iter().map(|&y| f(x, y)).collect();
+        return buffers::collect(b.len(), b.iter().map(|&y| f(x, y)));
     }
     // One pass per row of the last axis, where each operand is either contiguous (stride
     // 1) or repeats one value (stride 0): the inner loops then run over plain slices.
@@ -128,7 +129,7 @@ pub(crate) fn broadcast_zip(
     let strides_a = broadcast_strides(a_shape, out_shape);
     let strides_b = broadcast_strides(b_shape, out_shape);
     let (step_a, step_b) = (strides_a[ndim - 1], strides_b[ndim - 1]);
-    let mut out = Vec::with_capacity(size);
+    let mut out = buffers::with_capacity(size);
     let outer = &out_shape[..ndim - 1];
     for_each_strided(
         outer,
@@ -168,10 +169,10 @@ pub(crate) fn sum_slice(data: &[f32]) -> f32 {
 pub(crate) fn sum_to_shape(data: &[f32], shape: &[usize], target: &[usize]) -> Vec<f32> {
     let target_size: usize = target.iter().product();
     if target_size == data.len() {
-        return data.to_vec();
+        return buffers::collect(data.len(), data.iter().copied());
     }
     if target_size == 1 {
-        return vec![sum_slice(data)];
+        return buffers::collect(1, std::iter::once(sum_slice(data)));
     }
     // The common reductions keep a prefix of the axes (sum over trailing axes: one sum per
     // contiguous chunk) or a suffix (sum over leading axes, as a bias gradient: rows added
@@ -207,9 +208,9 @@ pub(crate) fn sum_to_shape(data: &[f32], shape: &[usize], target: &[usize]) -> V
     };
     if (0..=shape.len()).any(same_then_ones) {
         let chunk = data.len() / target_size;
-        return data.chunks_exact(chunk).map(sum_slice).collect();
+        return buffers::collect(target_size, data.chunks_exact(chunk).map(sum_slice));
     }
-    let mut out = vec![0.0; target_size];
+    let mut out = buffers::zeros(target_size);
     if (0..=shape.len()).any(ones_then_same) {
         for row in data.chunks_exact(target_size) {
             out.iter_mut()
@@ -248,9 +249,9 @@ pub(crate) fn fold_to_shape(
 pub(crate) fn broadcast_to(data: &[f32], shape: &[usize], target: &[usize]) -> Vec<f32> {
     let size: usize = target.iter().product();
     if data.len() == size {
-        return data.to_vec();
+        return buffers::collect(size, data.iter().copied());
     }
-    let mut out = vec![0.0; size];
+    let mut out = buffers::zeros(size);
     let source = broadcast_strides(shape, target);
     let zeros = Shape::from_elem(0, target.len());
     for_each_strided(target, &source, &zeros, |o, i, _| out[o] = data[i]);

@@ -259,7 +259,7 @@ fn affine(
         });
         let mut grads: Grads = smallvec![grad_x, grad_w];
         if c.inputs.len() == 3 && c.needs_grad(2) {
-            let mut grad_b = vec![0.0; units];
+            let mut grad_b = super::buffers::zeros(units);
             for row in g.read().chunks(units) {
                 grad_b
                     .iter_mut()

@@ -4,6 +4,7 @@
 
 mod array;
 mod binary;
+pub(crate) mod buffers;
 mod compare;
 mod display;
 mod gemm;
