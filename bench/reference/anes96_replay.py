@@ -48,14 +48,20 @@ def load(dataset):
     )
 
 
-def replay(plan, train, validation):
-    """Per-epoch mean training loss and validation loss, trained as `train` does."""
+def seed_network():
+    """The seed program's network, Xavier-initialized (deferred until the first batch)."""
     net = gluon.nn.HybridSequential()
     with net.name_scope():
         for _ in range(3):
             net.add(gluon.nn.Dense(10, activation="relu"))
         net.add(gluon.nn.Dense(1))
     net.initialize(mx.init.Xavier())
+    return net
+
+
+def replay(plan, train, validation):
+    """Per-epoch mean training loss and validation loss, trained as `train` does."""
+    net = seed_network()
     net(mx.nd.array(train[0][:1]))
     ours = plan["params"]
     theirs = list(net.collect_params().values())

@@ -17,18 +17,13 @@ import mxnet as mx
 import numpy as np
 from mxnet import autograd, gluon
 
-from anes96_replay import load
+from anes96_replay import load, seed_network
 
 
 def run(seed, train, validation):
     mx.random.seed(seed)
     np.random.seed(seed)
-    net = gluon.nn.HybridSequential()
-    with net.name_scope():
-        for _ in range(3):
-            net.add(gluon.nn.Dense(10, activation="relu"))
-        net.add(gluon.nn.Dense(1))
-    net.initialize(mx.init.Xavier())
+    net = seed_network()
     loss = gluon.loss.SigmoidBinaryCrossEntropyLoss()
     trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": 0.1})
     dataset = gluon.data.ArrayDataset(mx.nd.array(train[0]), mx.nd.array(train[1]))
