@@ -423,6 +423,14 @@ impl NDArray {
         self.grad_slot().as_ref().is_some_and(|slot| slot.fresh)
     }
 
+    /// The gradient buffer and the batch size behind it, read under one lock, when a
+    /// backward pass wrote it since it was last marked used.
+    pub(crate) fn fresh_grad(&self) -> Option<(NDArray, Option<usize>)> {
+        let slot = self.grad_slot();
+        let slot = slot.as_ref().filter(|slot| slot.fresh)?;
+        Some((slot.buffer.clone(), slot.batch_size))
+    }
+
     /// Marks the gradient as consumed, so the next update can tell it is stale.
     pub fn mark_grad_used(&self) {
         if let Some(slot) = self.grad_slot().as_mut() {

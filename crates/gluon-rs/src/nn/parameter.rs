@@ -325,6 +325,24 @@ impl Parameter {
 
     // --- data and gradient ---
 
+    /// What a Trainer step needs, read under one lock: `None` when the gradient request is
+    /// `null`, else the data and the learning-rate and weight-decay multipliers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Parameter::data`].
+    pub(crate) fn update_view(&self) -> Result<Option<(NDArray, f32, f32)>> {
+        let state = self.state();
+        if state.grad_req == GradReq::Null {
+            return Ok(None);
+        }
+        match (&state.data, &state.deferred) {
+            (Some(data), _) => Ok(Some((data.clone(), state.lr_mult, state.wd_mult))),
+            (None, Some(_)) => Err(self.deferred_error()),
+            (None, None) => Err(self.uninitialized_error()),
+        }
+    }
+
     /// The data array. It shares storage with the parameter: writing to it changes the
     /// parameter.
     ///

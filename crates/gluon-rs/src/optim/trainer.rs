@@ -2,7 +2,6 @@
 
 use super::optimizer::Optimizer;
 use super::params::OptimizerParams;
-use crate::autograd::GradReq;
 use crate::error::{Error, Result};
 use crate::nd::NDArray;
 use crate::nn::{Parameter, ParameterDict};
@@ -103,9 +102,9 @@ pub struct Trainer {
     pub(super) states: Vec<Option<Vec<NDArray>>>,
     /// `rescale_grad` as configured; each step divides it by the batch size.
     pub(super) original_rescale_grad: f64,
-    /// The parameters a step updates, with their data: kept between steps (empty) so that
-    /// a step allocates nothing.
-    ready: Vec<(usize, NDArray)>,
+    /// The parameters a step updates: kept between steps (empty) so that a step allocates
+    /// nothing.
+    ready: Vec<Ready>,
 }
 
 impl Trainer {
@@ -229,18 +228,17 @@ impl Trainer {
         let mut ready = std::mem::take(&mut self.ready);
         ready.clear();
         self.ready_parameters(ignore_stale_grad, &mut ready)?;
-        if let Some((_, data)) = ready.first() {
-            warn_about_batch_size(data.grad_batch_size(), batch_size);
+        if let Some(first) = ready.first() {
+            warn_about_batch_size(first.samples, batch_size);
         }
 
-        for (index, data) in ready.drain(..) {
-            let param = &self.params[index];
-            let grad = data
-                .grad()
-                .expect("ready parameters have a gradient buffer");
+        for entry in ready.drain(..) {
+            let Ready {
+                index, data, grad, ..
+            } = entry;
             let base = self.optimizer.base_mut();
-            base.set_lr_mult(index, param.lr_mult() as f64);
-            base.set_wd_mult(index, param.wd_mult() as f64);
+            base.set_lr_mult(index, f64::from(entry.lr_mult));
+            base.set_wd_mult(index, f64::from(entry.wd_mult));
             let states =
                 self.states[index].get_or_insert_with(|| self.optimizer.create_state(&data));
             self.optimizer.update(index, &data, &grad, states);
@@ -252,18 +250,20 @@ impl Trainer {
 
     /// Puts the parameters to update and their data into `ready`, after checking every one
     /// for staleness so that an error leaves all of them untouched.
-    fn ready_parameters(
-        &self,
-        ignore_stale_grad: bool,
-        ready: &mut Vec<(usize, NDArray)>,
-    ) -> Result<()> {
+    fn ready_parameters(&self, ignore_stale_grad: bool, ready: &mut Vec<Ready>) -> Result<()> {
         for (index, param) in self.params.iter().enumerate() {
-            if param.grad_req() == GradReq::Null {
+            let Some((data, lr_mult, wd_mult)) = param.update_view()? else {
                 continue;
-            }
-            let data = param.data()?;
-            if data.grad_is_fresh() {
-                ready.push((index, data));
+            };
+            if let Some((grad, samples)) = data.fresh_grad() {
+                ready.push(Ready {
+                    index,
+                    data,
+                    grad,
+                    samples,
+                    lr_mult,
+                    wd_mult,
+                });
             } else if !ignore_stale_grad {
                 return Err(Error::Parameter {
                     name: param.name().to_string(),
@@ -276,6 +276,20 @@ impl Trainer {
         }
         Ok(())
     }
+}
+
+/// A parameter a step updates, with what the update reads: one lock of the parameter and
+/// one of its gradient gather all of it.
+#[derive(Debug)]
+struct Ready {
+    /// The optimizer index.
+    index: usize,
+    data: NDArray,
+    grad: NDArray,
+    /// The batch size of the backward pass that wrote the gradient.
+    samples: Option<usize>,
+    lr_mult: f32,
+    wd_mult: f32,
 }
 
 /// Warns when the step's batch size does not match the samples behind the gradients.
