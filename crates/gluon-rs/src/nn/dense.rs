@@ -233,8 +233,16 @@ impl Block for Dense {
                 message: "the input has no axes".to_string(),
             });
         }
-        self.prepare(self.input_width(x))?;
-        let weight = self.weight.data()?;
+        // A weight already initialized for this width needs no preparation: one lock of
+        // the parameter instead of four.
+        let width = self.input_width(x);
+        let weight = match self.weight.data() {
+            Ok(weight) if weight.shape().get(1) == Some(&width) => weight,
+            _ => {
+                self.prepare(width)?;
+                self.weight.data()?
+            }
+        };
         let bias = self.bias.as_ref().map(Parameter::data).transpose()?;
 
         let y = match &self.act {
