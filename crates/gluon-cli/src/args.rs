@@ -74,7 +74,7 @@ pub struct TrainArgs {
     pub optimizer: String,
 
     /// The learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     pub lr: f64,
 
     /// Samples per training batch.
@@ -86,11 +86,11 @@ pub struct TrainArgs {
     pub epochs: usize,
 
     /// Momentum (sgd and nag).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub momentum: Option<f64>,
 
     /// Weight decay.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub wd: Option<f64>,
 
     /// The random seed: initialization, shuffling and the validation split.
@@ -106,7 +106,7 @@ pub struct TrainArgs {
     pub split: Option<PathBuf>,
 
     /// Hold out this fraction of the rows, stratified by label, for validation.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub val_split: Option<f64>,
 
     /// Train on the raw feature values instead of standardizing them.
@@ -114,12 +114,12 @@ pub struct TrainArgs {
     pub no_standardize: bool,
 
     /// Weight of positive samples in the loss: a number, or `auto` for negatives/positives.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub pos_weight: Option<String>,
 
     /// The decision threshold: a probability, or `max-f1` to pick the one that maximizes
     /// F1 on the validation rows.
-    #[arg(long, default_value = "0.5")]
+    #[arg(long, default_value = "0.5", allow_negative_numbers = true)]
     pub threshold: String,
 
     /// The directory to write the model, metrics and plot to.
@@ -169,4 +169,8 @@ pub struct EvaluateArgs {
     /// The field delimiter.
     #[arg(long, default_value_t = ',')]
     pub delimiter: char,
+
+    /// What to do with rows that have missing values (dropped rows are not scored).
+    #[arg(long, value_enum, default_value_t = Missing::Error)]
+    pub missing: Missing,
 }

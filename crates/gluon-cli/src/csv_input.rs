@@ -12,10 +12,7 @@ use gluon_rs::data::{CsvOptions, LabelColumn, LabelMapping, MissingValues};
 pub fn options(cli: &args::CsvOptions) -> Result<CsvOptions> {
     let mut options = CsvOptions::new()
         .with_delimiter(delimiter(cli.delimiter)?)
-        .with_missing(match cli.missing {
-            Missing::Error => MissingValues::Error,
-            Missing::Drop => MissingValues::DropRows,
-        });
+        .with_missing(missing_values(cli.missing));
     if let Some(label) = &cli.label {
         options = options.with_label(label_column(label)?);
     }
@@ -23,6 +20,34 @@ pub fn options(cli: &args::CsvOptions) -> Result<CsvOptions> {
         options = options.with_positive(positive.clone());
     }
     Ok(options)
+}
+
+/// The library's handling of missing values for `--missing`.
+pub fn missing_values(missing: Missing) -> MissingValues {
+    match missing {
+        Missing::Error => MissingValues::Error,
+        Missing::Drop => MissingValues::DropRows,
+    }
+}
+
+/// The line reporting rows dropped for missing values (the first ten line numbers), if any.
+pub fn describe_dropped(data: &gluon_rs::data::CsvDataset) -> Option<String> {
+    let dropped = data.dropped_lines();
+    if dropped.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = dropped.iter().take(10).map(u64::to_string).collect();
+    let more = if dropped.len() > 10 { ", ..." } else { "" };
+    let (rows, lines) = if dropped.len() == 1 {
+        ("row", "line")
+    } else {
+        ("rows", "lines")
+    };
+    Some(format!(
+        "dropped {} {rows} with missing values ({lines} {}{more})",
+        dropped.len(),
+        shown.join(", ")
+    ))
 }
 
 /// The options that read another file (validation or evaluation rows) exactly as the

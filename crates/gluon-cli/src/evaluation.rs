@@ -106,7 +106,8 @@ impl Evaluation {
     /// The human-readable report, `rows_name` saying which rows were scored.
     pub fn report(&self, rows_name: &str) -> String {
         let mut text = String::new();
-        let _ = writeln!(text, "{rows_name} ({} rows):", self.rows);
+        let plural = if self.rows == 1 { "" } else { "s" };
+        let _ = writeln!(text, "{rows_name} ({} row{plural}):", self.rows);
         let _ = writeln!(
             text,
             "  accuracy  {:.4}   (positive rate {:.4}, majority-class accuracy {:.4})",

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     logger::init(cli.verbose);
+    let missing_option = commands::has_missing_option(&cli.command);
     // A panic is a bug, but the user still gets one line and no backtrace.
     std::panic::set_hook(Box::new(|info| {
         logger::print_line(&format!("error: internal error: {info}"));
@@ -23,7 +24,10 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| commands::run(cli.command)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(error)) => {
-            logger::print_line(&format!("error: {}", commands::describe(&error)));
+            logger::print_line(&format!(
+                "error: {}",
+                commands::describe(&error, missing_option)
+            ));
             ExitCode::from(commands::exit_code(&error))
         }
         Err(_) => ExitCode::FAILURE,

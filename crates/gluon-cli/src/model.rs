@@ -167,8 +167,17 @@ impl Model {
             .into());
         }
         let spec_path = directory.join(SPEC_FILE);
-        let text = std::fs::read_to_string(&spec_path)
-            .map_err(|error| BadInput(format!("{}: cannot read: {error}", spec_path.display())))?;
+        let text = std::fs::read_to_string(&spec_path).map_err(|error| {
+            let hint = if spec_path.exists() {
+                String::new()
+            } else {
+                " (is this a directory written by `gluon-rs train`?)".to_string()
+            };
+            BadInput(format!(
+                "{}: cannot read: {error}{hint}",
+                spec_path.display()
+            ))
+        })?;
         let spec: ModelSpec = serde_json::from_str(&text).map_err(|error| {
             BadInput(format!(
                 "{}: not a model description: {error}",

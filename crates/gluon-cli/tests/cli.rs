@@ -683,6 +683,149 @@ fn missing_label_column_missing_file_and_directory_are_bad_input() -> TestResult
 }
 
 #[test]
+fn settings_that_cannot_work_are_refused_before_the_file_is_read() -> TestResult {
+    // The CSV does not exist: each error must come from the option, checked first.
+    let dir = TempDir::new()?;
+    let absent = dir.path().join("absent.csv");
+    let absent = path_str(&absent);
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["--epochs", "0"], &["--epochs 0", "at least 1"]),
+        (&["--batch-size", "0"], &["--batch-size 0", "at least 1"]),
+        (&["--lr", "-1"], &["--lr -1", "positive"]),
+        (&["--lr", "0"], &["--lr 0", "positive"]),
+        (&["--lr", "NaN"], &["--lr NaN", "positive"]),
+        (&["--momentum", "1"], &["--momentum 1", "not including"]),
+        (&["--wd", "-0.5"], &["--wd -0.5", "at least 0"]),
+        (&["--optimizer", "lbfgs"], &["--optimizer lbfgs", "sgd"]),
+        (
+            &["--optimizer", "adam", "--momentum", "0.9"],
+            &["--momentum 0.9", "only sgd and nag"],
+        ),
+        (
+            &["--val-split", "1.5"],
+            &["--val-split 1.5", "between 0 and 1"],
+        ),
+        (
+            &["--pos-weight", "-1"],
+            &["--pos-weight -1", "positive number"],
+        ),
+        (
+            &["--hidden", "99999999999"],
+            &["--hidden 99999999999", "single input", "at most 268435456"],
+        ),
+    ];
+
+    for (options, expected) in cases {
+        let mut args = vec!["train", absent];
+        args.extend_from_slice(options);
+        gluon_fails(&args, 2, expected);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_network_too_large_for_the_inputs_is_refused_before_it_is_built() {
+    // Small enough for one input, too large for breast_cancer's 30: 30 x 10^7 weights, then
+    // 10^7 biases, 10^7 output weights and one output bias.
+    gluon_fails(
+        &[
+            "train",
+            path_str(&data("breast_cancer.csv")),
+            "--hidden",
+            "10000000",
+        ],
+        2,
+        &[
+            "--hidden 10000000",
+            "the file's 30 inputs",
+            "320000001 parameters",
+        ],
+    );
+}
+
+#[test]
+fn rows_of_one_class_cannot_train_a_classifier() -> TestResult {
+    let dir = TempDir::new()?;
+    let one_class = dir.path().join("one_class.csv");
+    std::fs::write(&one_class, "a,b,y\n1,2,0\n3,4,0\n5,6,0\n")?;
+    let out = dir.path().join("model");
+
+    gluon_fails(
+        &["train", path_str(&one_class), "--out", path_str(&out)],
+        2,
+        &["training rows", "all negative", "both classes"],
+    );
+    // A validation fraction so small that the stratified split leaves one row.
+    gluon_fails(
+        &[
+            "train",
+            path_str(&data("breast_cancer.csv")),
+            "--val-split",
+            "0.001",
+            "--out",
+            path_str(&out),
+        ],
+        2,
+        &["--val-split 0.001", "validation rows", "both classes"],
+    );
+    assert!(!out.exists(), "nothing is written");
+    Ok(())
+}
+
+#[test]
+fn missing_cells_are_dropped_by_evaluate_on_request_and_never_by_predict() -> TestResult {
+    let dir = TempDir::new()?;
+    let model = dir.path().join("model");
+    gluon_ok(&[
+        "train",
+        path_str(&data("spector.csv")),
+        "--hidden",
+        "none",
+        "--quiet",
+        "--out",
+        path_str(&model),
+    ]);
+    let gappy = dir.path().join("gappy.csv");
+    std::fs::write(
+        &gappy,
+        "GPA,TUCE,PSI,GRADE\n3.1,20,1,1\n2.5,,0,0\n2.9,22,0,0\n",
+    )?;
+
+    gluon_fails(
+        &["predict", path_str(&model), path_str(&gappy)],
+        2,
+        &["gappy.csv:3", "predict needs every feature cell"],
+    );
+    let output = gluon(&["predict", path_str(&model), path_str(&gappy)]);
+    assert!(
+        !text(&output.stderr).contains("--missing"),
+        "predict has no --missing"
+    );
+    gluon_fails(
+        &["evaluate", path_str(&model), path_str(&gappy)],
+        2,
+        &["gappy.csv:3", "--missing drop"],
+    );
+    let output = gluon(&[
+        "evaluate",
+        path_str(&model),
+        path_str(&gappy),
+        "--missing",
+        "drop",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout)?;
+    assert_eq!(report["rows"], 2);
+    assert!(
+        text(&output.stderr).contains("dropped 1 row with missing values (line 3)"),
+        "{}",
+        text(&output.stderr)
+    );
+    Ok(())
+}
+
+#[test]
 fn broken_model_directories_are_bad_input() -> TestResult {
     let dir = TempDir::new()?;
     let model = dir.path().join("model");
@@ -721,7 +864,7 @@ fn broken_model_directories_are_bad_input() -> TestResult {
     gluon_fails(
         &["predict", path_str(&model), path_str(&csv)],
         2,
-        &["model.json", "cannot read"],
+        &["model.json", "cannot read", "written by `gluon-rs train`"],
     );
     gluon_fails(
         &["predict", path_str(&csv), path_str(&csv)],

@@ -3,6 +3,7 @@
 use crate::args::EvaluateArgs;
 use crate::csv_input;
 use crate::evaluation::Evaluation;
+use crate::logger;
 use crate::model::Model;
 use crate::output;
 use anyhow::Result;
@@ -13,8 +14,13 @@ pub fn run(args: &EvaluateArgs) -> Result<()> {
     let model = Model::load(&args.model)?;
     // Read with the training file's columns and label encoding, by name.
     let options =
-        csv_input::matching_options(args.delimiter, &model.spec.features, &model.spec.label)?;
+        csv_input::matching_options(args.delimiter, &model.spec.features, &model.spec.label)?
+            .with_missing(csv_input::missing_values(args.missing));
     let rows = CsvDataset::load(&args.csv, &options)?;
+    if let Some(line) = csv_input::describe_dropped(&rows) {
+        // On stderr, so that `--json` stays one object on stdout.
+        logger::print_line(&format!("{}: {line}", rows.path().display()));
+    }
     let probabilities = model.probabilities(&rows.features())?;
     let evaluation =
         Evaluation::compute(rows.label_values(), &probabilities, model.spec.threshold)?;

@@ -18,8 +18,14 @@ pub fn run(command: Command) -> Result<()> {
     }
 }
 
-/// The error and its causes on one line.
-pub fn describe(error: &anyhow::Error) -> String {
+/// Whether the command reads its CSV with `--missing`.
+pub fn has_missing_option(command: &Command) -> bool {
+    matches!(command, Command::Train(_) | Command::Evaluate(_))
+}
+
+/// The error and its causes on one line; `missing_option` says whether the command that
+/// failed has `--missing`, for the advice on missing values.
+pub fn describe(error: &anyhow::Error, missing_option: bool) -> String {
     let mut text = error.to_string();
     for cause in error.chain().skip(1) {
         let cause = cause.to_string();
@@ -33,7 +39,11 @@ pub fn describe(error: &anyhow::Error) -> String {
         text.push_str(" (on the command line: --positive <value>)");
     }
     if text.contains("choose to drop rows with missing values") {
-        text.push_str(" (on the command line: --missing drop)");
+        text.push_str(if missing_option {
+            " (on the command line: --missing drop)"
+        } else {
+            " (predict needs every feature cell: fill it in or remove the row)"
+        });
     }
     text
 }

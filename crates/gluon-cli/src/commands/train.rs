@@ -12,7 +12,7 @@ use crate::training::{self, EpochRecord, ScoredRows, Settings};
 use anyhow::{Context, Result};
 use gluon_rs::data::{CsvDataset, Split, Standardizer};
 use gluon_rs::nn::Dense;
-use gluon_rs::random;
+use gluon_rs::{optim, random};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -34,14 +34,19 @@ struct MetricsFile<'a> {
 
 /// Runs `train`.
 pub fn run(args: &TrainArgs) -> Result<()> {
+    // Everything that needs no data is checked before the file is read.
     let hidden = parse_hidden(&args.hidden)?;
+    check_network_size(&args.hidden, None, &hidden)?;
     let threshold = parse_threshold(&args.threshold)?;
+    check_settings(args)?;
     random::seed(args.seed);
 
     let options = csv_input::options(&args.csv_options)?;
     let data = CsvDataset::load(&args.csv, &options)?;
+    check_network_size(&args.hidden, Some(data.num_features()), &hidden)?;
     let mut summary = describe_data(&data);
     let (train, validation) = split(args, &data)?;
+    check_both_classes(&train, "the training rows")?;
     if let Some(validation) = &validation {
         let _ = writeln!(
             summary,
@@ -125,6 +130,111 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     output::print_stdout(&format!("model written to {}\n", args.out.display()))
 }
 
+/// The largest network `train` builds: 2^28 parameters, 1 GiB of weights (and as much
+/// again for their gradients, and for optimizer state).
+const MAX_PARAMETERS: u64 = 1 << 28;
+
+/// Refuses a network too large to train here, before allocating any of it. Without the
+/// number of inputs (before the file is read) the count is for a single input.
+fn check_network_size(text: &str, inputs: Option<usize>, hidden: &[usize]) -> Result<()> {
+    let mut total: Option<u64> = Some(0);
+    let mut from = inputs.unwrap_or(1) as u64;
+    for &units in hidden.iter().chain(std::iter::once(&1)) {
+        let units = units as u64;
+        total = total
+            .and_then(|sum| sum.checked_add(from.checked_mul(units)?))
+            .and_then(|sum| sum.checked_add(units));
+        from = units;
+    }
+    match total {
+        Some(count) if count <= MAX_PARAMETERS => Ok(()),
+        count => Err(BadInput(format!(
+            "--hidden {text}: {} the network would have {} parameters; train builds at \
+             most {MAX_PARAMETERS} (1 GiB of weights)",
+            inputs.map_or_else(
+                || "even with a single input".to_string(),
+                |inputs| format!("with the file's {inputs} inputs")
+            ),
+            count.map_or_else(|| "more than 2^64".to_string(), |count| count.to_string())
+        ))
+        .into()),
+    }
+}
+
+/// Checks the settings that need no data, naming the option at fault.
+fn check_settings(args: &TrainArgs) -> Result<()> {
+    let bad = |text: String| -> anyhow::Error { BadInput(text).into() };
+    if args.epochs == 0 {
+        return Err(bad(
+            "--epochs 0: expected at least 1 pass over the training rows".into(),
+        ));
+    }
+    if args.batch_size == 0 {
+        return Err(bad(
+            "--batch-size 0: expected at least 1 row per batch".into()
+        ));
+    }
+    if !(args.lr.is_finite() && args.lr > 0.0) {
+        return Err(bad(format!("--lr {}: expected a positive number", args.lr)));
+    }
+    let name = args.optimizer.to_ascii_lowercase();
+    if let Some(momentum) = args.momentum {
+        if name != "sgd" && name != "nag" {
+            return Err(bad(format!(
+                "--momentum {momentum}: only sgd and nag use momentum, not {}",
+                args.optimizer
+            )));
+        }
+        if !(0.0..1.0).contains(&momentum) {
+            return Err(bad(format!(
+                "--momentum {momentum}: expected a number from 0 up to (not including) 1"
+            )));
+        }
+    }
+    if let Some(wd) = args.wd {
+        if !(wd.is_finite() && wd >= 0.0) {
+            return Err(bad(format!("--wd {wd}: expected a number of at least 0")));
+        }
+    }
+    if !optim::OPTIMIZER_NAMES.contains(&name.as_str()) {
+        return Err(bad(format!(
+            "--optimizer {}: expected one of {}",
+            args.optimizer,
+            optim::OPTIMIZER_NAMES.join(", ")
+        )));
+    }
+    if let Some(fraction) = args.val_split {
+        if !(fraction > 0.0 && fraction < 1.0) {
+            return Err(bad(format!(
+                "--val-split {fraction}: expected a fraction between 0 and 1 (exclusive)"
+            )));
+        }
+    }
+    if let Some(text) = &args.pos_weight {
+        parse_pos_weight(text)?;
+    }
+    Ok(())
+}
+
+/// A classifier needs rows of both classes to learn from, and to score.
+fn check_both_classes(rows: &CsvDataset, what: &str) -> Result<()> {
+    let (negatives, positives) = rows.class_counts();
+    if negatives > 0 && positives > 0 {
+        return Ok(());
+    }
+    let class = if positives == 0 {
+        "negative"
+    } else {
+        "positive"
+    };
+    Err(BadInput(format!(
+        "{what} ({} of {}) are all {class}; a binary classifier needs rows of both classes",
+        rows.len(),
+        rows.path().display()
+    ))
+    .into())
+}
+
 fn parse_hidden(text: &str) -> Result<Vec<usize>> {
     if text.trim().eq_ignore_ascii_case("none") {
         return Ok(Vec::new());
@@ -163,16 +273,8 @@ fn describe_data(data: &CsvDataset) -> String {
         data.num_features(),
         csv_input::describe_mapping(data.label_mapping()),
     );
-    let dropped = data.dropped_lines();
-    if !dropped.is_empty() {
-        let shown: Vec<String> = dropped.iter().take(10).map(u64::to_string).collect();
-        let more = if dropped.len() > 10 { ", ..." } else { "" };
-        let _ = writeln!(
-            text,
-            "dropped {} rows with missing values (lines {}{more})",
-            dropped.len(),
-            shown.join(", ")
-        );
+    if let Some(line) = csv_input::describe_dropped(data) {
+        let _ = writeln!(text, "{line}");
     }
     text
 }
@@ -209,27 +311,20 @@ fn split(args: &TrainArgs, data: &CsvDataset) -> Result<(CsvDataset, Option<CsvD
     }
     if let Some(fraction) = args.val_split {
         let split = Split::stratified(data.label_values(), fraction, args.seed)?;
-        return Ok((
-            data.select(&split.train)?,
-            Some(data.select(&split.validation)?),
-        ));
+        let validation = data.select(&split.validation)?;
+        check_both_classes(
+            &validation,
+            &format!("--val-split {fraction}: the validation rows"),
+        )?;
+        return Ok((data.select(&split.train)?, Some(validation)));
     }
     Ok((data.clone(), None))
 }
 
-fn pos_weight(setting: Option<&str>, train: &CsvDataset) -> Result<Option<f32>> {
-    let Some(text) = setting else {
-        return Ok(None);
-    };
+/// `--pos-weight`: `None` for `auto`, else the weight.
+fn parse_pos_weight(text: &str) -> Result<Option<f32>> {
     if text.eq_ignore_ascii_case("auto") {
-        let (negatives, positives) = train.class_counts();
-        if positives == 0 {
-            return Err(BadInput(
-                "--pos-weight auto: the training rows have no positive label".to_string(),
-            )
-            .into());
-        }
-        return Ok(Some(negatives as f32 / positives as f32));
+        return Ok(None);
     }
     match text.parse::<f32>() {
         Ok(value) if value.is_finite() && value > 0.0 => Ok(Some(value)),
@@ -238,6 +333,18 @@ fn pos_weight(setting: Option<&str>, train: &CsvDataset) -> Result<Option<f32>> 
         ))
         .into()),
     }
+}
+
+fn pos_weight(setting: Option<&str>, train: &CsvDataset) -> Result<Option<f32>> {
+    let Some(text) = setting else {
+        return Ok(None);
+    };
+    if let Some(weight) = parse_pos_weight(text)? {
+        return Ok(Some(weight));
+    }
+    // `auto`: negatives over positives (both classes are present: checked after the split).
+    let (negatives, positives) = train.class_counts();
+    Ok(Some(negatives as f32 / positives.max(1) as f32))
 }
 
 /// The logistic regression's coefficients in the original feature units: with inputs

@@ -93,6 +93,10 @@ impl ParamReader {
         match self.params.remove(key) {
             None => Ok(None),
             Some(ParamValue::Number(value)) if value.is_finite() => Ok(Some(value)),
+            Some(ParamValue::Number(value)) => Err(Error::config(
+                self.what(key),
+                format!("expected a finite number, got {value}"),
+            )),
             Some(other) => Err(Error::config(
                 self.what(key),
                 format!("expected a finite number, got {other:?}"),
@@ -155,16 +159,43 @@ pub(crate) fn check_range(
     if inside && value.is_finite() {
         return Ok(value);
     }
-    let close = if high_open { ")" } else { "]" };
-    Err(Error::config(
-        format!("{optimizer} setting {key}"),
-        format!("{value} is outside [{low}, {high}{close}"),
-    ))
+    let message = if !value.is_finite() {
+        format!("expected a finite number, got {value}")
+    } else if high == f64::MAX {
+        // An open-ended range: printing f64::MAX in full helps nobody.
+        format!("{value} is below the smallest allowed value, {low}")
+    } else {
+        let close = if high_open { ")" } else { "]" };
+        format!("{value} is outside [{low}, {high}{close}")
+    };
+    Err(Error::config(format!("{optimizer} setting {key}"), message))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_errors_read_as_numbers() {
+        let open_ended = check_range("sgd", "learning_rate", -1.0, 0.0, f64::MAX, false)
+            .unwrap_err()
+            .to_string();
+        let bounded = check_range("sgd", "momentum", 1.0, 0.0, 1.0, true)
+            .unwrap_err()
+            .to_string();
+        let nan = ParamReader::new("sgd", params([("wd", f64::NAN)]))
+            .number("wd")
+            .unwrap_err()
+            .to_string();
+
+        assert!(
+            open_ended.contains("-1 is below the smallest allowed value, 0"),
+            "{open_ended}"
+        );
+        assert!(!open_ended.contains("1797693"), "{open_ended}");
+        assert!(bounded.contains("1 is outside [0, 1)"), "{bounded}");
+        assert!(nan.contains("expected a finite number, got NaN"), "{nan}");
+    }
 
     #[test]
     fn reader_rejects_leftovers_and_wrong_types() {
