@@ -720,6 +720,13 @@ fn settings_that_cannot_work_are_refused_before_the_file_is_read() -> TestResult
         args.extend_from_slice(options);
         gluon_fails(&args, 2, expected);
     }
+    let file = dir.path().join("a_file");
+    std::fs::write(&file, "not a directory")?;
+    gluon_fails(
+        &["train", absent, "--out", path_str(&file)],
+        2,
+        &["--out", "a_file", "not a directory"],
+    );
     Ok(())
 }
 

@@ -213,6 +213,12 @@ fn check_settings(args: &TrainArgs) -> Result<()> {
     if let Some(text) = &args.pos_weight {
         parse_pos_weight(text)?;
     }
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(bad(format!(
+            "--out {}: exists and is not a directory; the model is written as a directory",
+            args.out.display()
+        )));
+    }
     Ok(())
 }
 
