@@ -68,6 +68,19 @@ fn read_json(path: &Path) -> Result<Value, Box<dyn std::error::Error>> {
     Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
 }
 
+/// Trains a logistic regression on `csv` (no validation set) into `model`, quietly.
+fn train_logistic_regression(csv: &Path, model: &Path) {
+    gluon_ok(&[
+        "train",
+        path_str(csv),
+        "--hidden",
+        "none",
+        "--quiet",
+        "--out",
+        path_str(model),
+    ]);
+}
+
 /// Trains on the recorded split of `dataset` with `seed` (plus `extra` options) and returns
 /// the final object of `metrics.json`.
 fn train_on_split(dataset: &str, seed: u64, extra: &[&str]) -> Result<Value, String> {
@@ -783,15 +796,7 @@ fn rows_of_one_class_cannot_train_a_classifier() -> TestResult {
 fn missing_cells_are_dropped_by_evaluate_on_request_and_never_by_predict() -> TestResult {
     let dir = TempDir::new()?;
     let model = dir.path().join("model");
-    gluon_ok(&[
-        "train",
-        path_str(&data("spector.csv")),
-        "--hidden",
-        "none",
-        "--quiet",
-        "--out",
-        path_str(&model),
-    ]);
+    train_logistic_regression(&data("spector.csv"), &model);
     let gappy = dir.path().join("gappy.csv");
     std::fs::write(
         &gappy,
@@ -837,15 +842,7 @@ fn broken_model_directories_are_bad_input() -> TestResult {
     let dir = TempDir::new()?;
     let model = dir.path().join("model");
     let csv = data("spector.csv");
-    gluon_ok(&[
-        "train",
-        path_str(&csv),
-        "--hidden",
-        "none",
-        "--quiet",
-        "--out",
-        path_str(&model),
-    ]);
+    train_logistic_regression(&csv, &model);
     let params = std::fs::read(model.join("model.params"))?;
 
     std::fs::write(model.join("model.params"), &params[..params.len() / 2])?;
@@ -886,15 +883,7 @@ fn predict_csv_without_a_model_column_names_it() -> TestResult {
     let dir = TempDir::new()?;
     let model = dir.path().join("model");
     let csv = data("spector.csv");
-    gluon_ok(&[
-        "train",
-        path_str(&csv),
-        "--hidden",
-        "none",
-        "--quiet",
-        "--out",
-        path_str(&model),
-    ]);
+    train_logistic_regression(&csv, &model);
     let other = dir.path().join("other.csv");
     std::fs::write(&other, "GPA,PSI,GRADE\n3.1,1,0\n")?;
 
