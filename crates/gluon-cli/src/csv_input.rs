@@ -4,7 +4,7 @@
 use crate::args::{self, Missing};
 use crate::commands::BadInput;
 use anyhow::Result;
-use gluon_rs::data::{CsvOptions, LabelColumn, LabelMapping, MissingValues};
+use gluon_rs::data::{CsvDataset, CsvOptions, LabelColumn, LabelMapping, MissingValues};
 
 /// The library's options from the command line's.
 ///
@@ -31,7 +31,7 @@ pub fn missing_values(missing: Missing) -> MissingValues {
 }
 
 /// The line reporting rows dropped for missing values (the first ten line numbers), if any.
-pub fn describe_dropped(data: &gluon_rs::data::CsvDataset) -> Option<String> {
+pub fn describe_dropped(data: &CsvDataset) -> Option<String> {
     let dropped = data.dropped_lines();
     if dropped.is_empty() {
         return None;

@@ -336,11 +336,8 @@ impl Parameter {
         if state.grad_req == GradReq::Null {
             return Ok(None);
         }
-        match (&state.data, &state.deferred) {
-            (Some(data), _) => Ok(Some((data.clone(), state.lr_mult, state.wd_mult))),
-            (None, Some(_)) => Err(self.deferred_error()),
-            (None, None) => Err(self.uninitialized_error()),
-        }
+        let data = self.data_in(&state)?;
+        Ok(Some((data, state.lr_mult, state.wd_mult)))
     }
 
     /// The data array. It shares storage with the parameter: writing to it changes the
@@ -351,7 +348,11 @@ impl Parameter {
     /// [`Error::Parameter`] when the parameter was never initialized, or when its
     /// initialization waits for the first forward.
     pub fn data(&self) -> Result<NDArray> {
-        let state = self.state();
+        self.data_in(&self.state())
+    }
+
+    /// The data held in `state` (this parameter's, locked by the caller).
+    fn data_in(&self, state: &State) -> Result<NDArray> {
         match (&state.data, &state.deferred) {
             (Some(data), _) => Ok(data.clone()),
             (None, Some(_)) => Err(self.deferred_error()),

@@ -225,20 +225,25 @@ impl Trainer {
     pub fn update(&mut self, batch_size: usize, ignore_stale_grad: bool) -> Result<()> {
         self.optimizer.base_mut().rescale_grad =
             self.original_rescale_grad / batch_size.max(1) as f64;
+        // Taken out (empty: every step drains it) for the loop, which borrows `self`.
         let mut ready = std::mem::take(&mut self.ready);
-        ready.clear();
         self.ready_parameters(ignore_stale_grad, &mut ready)?;
         if let Some(first) = ready.first() {
             warn_about_batch_size(first.samples, batch_size);
         }
 
-        for entry in ready.drain(..) {
-            let Ready {
-                index, data, grad, ..
-            } = entry;
+        for Ready {
+            index,
+            data,
+            grad,
+            lr_mult,
+            wd_mult,
+            ..
+        } in ready.drain(..)
+        {
             let base = self.optimizer.base_mut();
-            base.set_lr_mult(index, f64::from(entry.lr_mult));
-            base.set_wd_mult(index, f64::from(entry.wd_mult));
+            base.set_lr_mult(index, f64::from(lr_mult));
+            base.set_wd_mult(index, f64::from(wd_mult));
             let states =
                 self.states[index].get_or_insert_with(|| self.optimizer.create_state(&data));
             self.optimizer.update(index, &data, &grad, states);
