@@ -68,17 +68,21 @@ fn read_json(path: &Path) -> Result<Value, Box<dyn std::error::Error>> {
     Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
 }
 
-/// Trains a logistic regression on `csv` (no validation set) into `model`, quietly.
-fn train_logistic_regression(csv: &Path, model: &Path) {
+/// A logistic regression trained quietly on all of spector, in `model/` of a new temporary
+/// folder (returned with it, to keep it alive).
+fn spector_model() -> Result<(TempDir, PathBuf), Box<dyn std::error::Error>> {
+    let dir = TempDir::new()?;
+    let model = dir.path().join("model");
     gluon_ok(&[
         "train",
-        path_str(csv),
+        path_str(&data("spector.csv")),
         "--hidden",
         "none",
         "--quiet",
         "--out",
-        path_str(model),
+        path_str(&model),
     ]);
+    Ok((dir, model))
 }
 
 /// Trains on the recorded split of `dataset` with `seed` (plus `extra` options) and returns
@@ -794,9 +798,7 @@ fn rows_of_one_class_cannot_train_a_classifier() -> TestResult {
 
 #[test]
 fn missing_cells_are_dropped_by_evaluate_on_request_and_never_by_predict() -> TestResult {
-    let dir = TempDir::new()?;
-    let model = dir.path().join("model");
-    train_logistic_regression(&data("spector.csv"), &model);
+    let (dir, model) = spector_model()?;
     let gappy = dir.path().join("gappy.csv");
     std::fs::write(
         &gappy,
@@ -839,10 +841,8 @@ fn missing_cells_are_dropped_by_evaluate_on_request_and_never_by_predict() -> Te
 
 #[test]
 fn broken_model_directories_are_bad_input() -> TestResult {
-    let dir = TempDir::new()?;
-    let model = dir.path().join("model");
+    let (_dir, model) = spector_model()?;
     let csv = data("spector.csv");
-    train_logistic_regression(&csv, &model);
     let params = std::fs::read(model.join("model.params"))?;
 
     std::fs::write(model.join("model.params"), &params[..params.len() / 2])?;
@@ -880,10 +880,7 @@ fn broken_model_directories_are_bad_input() -> TestResult {
 
 #[test]
 fn predict_csv_without_a_model_column_names_it() -> TestResult {
-    let dir = TempDir::new()?;
-    let model = dir.path().join("model");
-    let csv = data("spector.csv");
-    train_logistic_regression(&csv, &model);
+    let (dir, model) = spector_model()?;
     let other = dir.path().join("other.csv");
     std::fs::write(&other, "GPA,PSI,GRADE\n3.1,1,0\n")?;
 
